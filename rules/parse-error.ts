@@ -1,0 +1,19 @@
+import { defineRule } from '../src/rule.js';
+
+export default defineRule({
+  id: 'parse-error',
+  description: 'An input file could not be read as a UTF-8 JSON document.',
+  level: 'error',
+  helpUri: 'https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-skeleton.html',
+  check({ model, report }) {
+    for (const p of model.problems) {
+      if (p.ruleId !== 'parse-error') continue;
+      report({
+        doc: p.doc,
+        path: [],
+        message: p.message,
+        range: { offset: p.offset ?? 0, length: p.length ?? 0 },
+      });
+    }
+  },
+});

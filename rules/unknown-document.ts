@@ -1,0 +1,19 @@
+import { defineRule } from '../src/rule.js';
+
+export default defineRule({
+  id: 'unknown-document',
+  description: 'A file named on the command line is neither a replication configuration nor an IAM document.',
+  level: 'warning',
+  helpUri: 'https://github.com/s3tables-lint/s3tables-lint#what-it-reads',
+  check({ model, report }) {
+    for (const p of model.problems) {
+      if (p.ruleId !== 'unknown-document') continue;
+      report({
+        doc: p.doc,
+        path: [],
+        message: p.message,
+        range: { offset: p.offset ?? 0, length: p.length ?? 0 },
+      });
+    }
+  },
+});

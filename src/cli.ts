@@ -1,0 +1,121 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+import { lint, TOOL, type LintResult } from './lint.js';
+import { json } from './reporters/json.js';
+import { sarif } from './reporters/sarif.js';
+import { text } from './reporters/text.js';
+import { atLeast, type Level } from './rule.js';
+
+const HELP = `Usage: s3tables-lint [options] [paths...]
+
+Lints S3 Tables replication configurations (PutTableReplication / PutTableBucketReplication
+requests and Get...Replication output) and the IAM documents behind them (aws iam get-role,
+get-role-policy, get-policy-version, get-account-authorization-details output, bare policies).
+Paths are files, directories (scanned for **/*.json), globs, or - for stdin. Default: .
+
+Options:
+  -f, --format <text|json|sarif>    output format (default: text)
+  -o, --output <file>               write the report to a file instead of stdout
+      --rule <glob>                 run only rules whose id matches (repeatable)
+      --skip <glob>                 do not run rules whose id matches (repeatable)
+      --fail-on <error|warning|note>
+                                    exit 1 when a finding is at or above this level (default: error)
+      --allow-empty                 exit 0 when the paths hold nothing to lint
+      --no-color                    no colour, even on a terminal
+  -v, --version                     print the version and the data versions
+  -h, --help                        print this help
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
+            2 usage error, unreadable path or internal error.
+`;
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    const data = Object.entries(TOOL.data).map(([k, v]) => `\n${k} ${v}`);
+    process.stdout.write(`${TOOL.name} ${TOOL.version}${data.join('')}\n`);
+    return 0;
+  }
+  const format = oneOf(values.format ?? 'text', FORMATS, '--format');
+  const failOn = oneOf(values['fail-on'] ?? 'error', ['error', 'warning', 'note'] as const, '--fail-on');
+  const paths = positionals.length > 0 ? positionals : ['.'];
+  if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given once');
+
+  const result = await lint(paths, { rule: values.rule ?? [], skip: values.skip ?? [] });
+  for (const note of result.notes) process.stderr.write(`s3tables-lint: ${note}\n`);
+  const color =
+    !values['no-color'] && !values.output && process.stdout.isTTY === true && !process.env['NO_COLOR'];
+  const out = render(result, format, color);
+  if (values.output) writeFileSync(values.output, out);
+  else process.stdout.write(out);
+
+  if (result.crashed) return 2;
+  if (result.files === 0 && !values['allow-empty']) {
+    process.stderr.write(
+      `s3tables-lint: nothing to lint in ${paths.join(' ')}: no replication configuration or IAM document found (--allow-empty accepts that)\n`,
+    );
+    return 2;
+  }
+  return result.findings.some((f) => atLeast(f.level, failOn as Level)) ? 1 : 0;
+}
+
+function render(result: LintResult, format: Format, color: boolean): string {
+  if (format === 'json') return json(result);
+  if (format === 'sarif') return sarif(result);
+  return text(result, { color });
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        rule: { type: 'string', multiple: true },
+        skip: { type: 'string', multiple: true },
+        'fail-on': { type: 'string' },
+        'allow-empty': { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        version: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (cause) {
+    // parseArgs messages are long; keep the first sentence.
+    const message = cause instanceof Error ? cause.message.split('. ')[0] : String(cause);
+    throw new UsageError(`${message} (see --help)`);
+  }
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (cause: unknown) => {
+    if (cause instanceof UsageError) {
+      process.stderr.write(`s3tables-lint: ${cause.message}\n`);
+    } else {
+      const message = cause instanceof Error ? cause.message : String(cause);
+      process.stderr.write(`s3tables-lint: internal error: ${message}\n`);
+      if (process.env['S3TABLES_LINT_DEBUG'] && cause instanceof Error)
+        process.stderr.write(`${cause.stack}\n`);
+    }
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,133 @@
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { minimatch } from 'minimatch';
+import { UsageError } from '../errors.js';
+
+export interface Target {
+  /** Absolute path, or '-' for stdin. */
+  path: string;
+  /** Named on the command line rather than found by a scan or a glob. */
+  explicit: boolean;
+}
+
+export interface ExpandOptions {
+  cwd: string;
+  include: readonly string[];
+  exclude: readonly string[];
+}
+
+export const DEFAULT_INCLUDE = ['**/*.json'];
+export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**'];
+
+const GLOB = /[*?[\]{}]/;
+
+/** Expands command-line paths into files, in a stable order, each once. */
+export function expand(
+  args: readonly string[],
+  options: ExpandOptions,
+): { targets: Target[]; notes: string[] } {
+  const targets: Target[] = [];
+  const notes: string[] = [];
+  const seen = new Set<string>();
+  const add = (path: string, explicit: boolean): void => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    targets.push({ path, explicit });
+  };
+  for (const arg of args) {
+    if (arg === '-') {
+      add('-', true);
+      continue;
+    }
+    const abs = resolve(options.cwd, arg);
+    const stat = statOrUndefined(abs);
+    if (stat?.isFile()) {
+      add(abs, true);
+    } else if (stat?.isDirectory()) {
+      const before = targets.length;
+      walk(abs, options, (file) => add(file, false));
+      if (targets.length === before)
+        notes.push(`no files to lint in ${arg} (looked for ${options.include.join(', ')})`);
+    } else if (GLOB.test(arg)) {
+      const base = resolve(options.cwd, staticBase(arg));
+      const pattern = toPosix(resolve(options.cwd, arg));
+      const before = targets.length;
+      if (statOrUndefined(base)?.isDirectory()) {
+        walk(base, { ...options, include: ['**'] }, (file) => {
+          if (minimatch(toPosix(file), pattern, { dot: false })) add(file, false);
+        });
+      }
+      if (targets.length === before) throw new UsageError(`no files match the pattern ${arg}`);
+    } else if (stat) {
+      throw new UsageError(`not a file or directory: ${arg}`);
+    } else {
+      throw new UsageError(`no such file or directory: ${arg}`);
+    }
+  }
+  return { targets, notes };
+}
+
+function walk(root: string, options: ExpandOptions, visit: (file: string) => void): void {
+  const visited = new Set<string>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const dir = stack.pop() as string;
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch {
+      continue; // a dangling or looping link: nothing below it to read
+    }
+    if (visited.has(real)) continue; // a symlink cycle
+    visited.add(real);
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (cause) {
+      throw new UsageError(`cannot read directory ${relative(options.cwd, dir) || '.'}: ${code(cause)}`);
+    }
+    const files: string[] = [];
+    const dirs: string[] = [];
+    for (const entry of entries) {
+      const full = join(dir, entry.name);
+      const rel = toPosix(relative(root, full));
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        const target = statOrUndefined(full);
+        isDir = target?.isDirectory() ?? false;
+        // A link that loops or dangles is still a file the user put there: the reader reports it.
+        isFile = target ? target.isFile() : matches(rel, options.include);
+      }
+      if (isDir) {
+        if (!matches(`${rel}/`, options.exclude) && !matches(`${rel}/x`, options.exclude)) dirs.push(full);
+      } else if (isFile && matches(rel, options.include) && !matches(rel, options.exclude)) {
+        files.push(full);
+      }
+    }
+    files.sort().forEach(visit);
+    stack.push(...dirs.sort().reverse());
+  }
+}
+
+const matches = (rel: string, globs: readonly string[]): boolean =>
+  globs.some((g) => minimatch(rel, g, { dot: true }));
+
+function staticBase(glob: string): string {
+  const parts = glob.split(/[\\/]/);
+  const index = parts.findIndex((p) => GLOB.test(p));
+  return parts.slice(0, index).join('/') || '.';
+}
+
+export const toPosix = (p: string): string => p.split(sep).join('/');
+
+function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+const code = (cause: unknown): string =>
+  cause instanceof Error && 'code' in cause ? String((cause as { code: unknown }).code) : String(cause);

@@ -1,0 +1,144 @@
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { emptyModel, type FileDoc, type Model, type SourceFile } from '../model.js';
+import { classify } from './classify.js';
+import { expand, toPosix, type ExpandOptions, type Target } from './files.js';
+import { depthExceeds, parseJson } from './json.js';
+
+/** Larger files are reported, not read: policies are KB, authorization details tens of MB. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** Real policies nest about 6 deep; deeper input is hostile or not a policy. */
+export const MAX_DEPTH = 64;
+
+export interface LoadOptions extends ExpandOptions {
+  /** Read stdin (for '-'); injectable for tests. */
+  stdin?: () => Buffer;
+}
+
+export interface Loaded {
+  model: Model;
+  /** Things to tell the user that are not findings (e.g. an empty directory). */
+  notes: string[];
+}
+
+export function load(args: readonly string[], options: LoadOptions): Loaded {
+  const { targets, notes } = expand(args, options);
+  const model = emptyModel();
+  for (const target of targets) readTarget(target, options, model);
+  return { model, notes };
+}
+
+/** Loads in-memory documents (the library API and tests). */
+export function loadTexts(inputs: readonly { name: string; text: string }[]): Model {
+  const model = emptyModel();
+  for (const input of inputs) addText(model, { name: input.name, text: input.text, explicit: true });
+  return model;
+}
+
+function readTarget(target: Target, options: LoadOptions, model: Model): void {
+  const name = target.path === '-' ? '<stdin>' : toPosix(relative(options.cwd, target.path)) || target.path;
+  const file: SourceFile = { name, text: '', explicit: target.explicit };
+  let bytes: Buffer;
+  try {
+    bytes = target.path === '-' ? (options.stdin ?? (() => readFileSync(0)))() : readFileSync(target.path);
+  } catch (cause) {
+    return problem(model, file, `cannot read file: ${errorCode(cause)}`);
+  }
+  if (bytes.length > MAX_FILE_BYTES) {
+    return problem(
+      model,
+      file,
+      `file is ${(bytes.length / 1048576).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit; split it`,
+    );
+  }
+  let text: string;
+  try {
+    // fatal: reject bytes that are not UTF-8 instead of silently replacing them. The BOM is dropped.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const prefix = new TextDecoder('utf-8').decode(bytes.subarray(0, at)).replace(/^\uFEFF/, '');
+    file.text = prefix;
+    const what =
+      at < bytes.length
+        ? `byte 0x${(bytes[at] ?? 0).toString(16)} at offset ${at}`
+        : 'it ends inside a character';
+    return problem(model, file, `file is not valid UTF-8 (${what}); save it as UTF-8`, prefix.length);
+  }
+  file.text = text;
+  addText(model, file);
+}
+
+function addText(model: Model, file: SourceFile): void {
+  const text = file.text;
+  if (text.trim() === '') return problem(model, file, 'file is empty; expected a JSON document');
+  const parsed = parseJson(text);
+  if ('error' in parsed)
+    return problem(model, file, parsed.error.message, parsed.error.offset, parsed.error.length);
+  const docs = classify(file, parsed.value);
+  if (!docs) {
+    if (file.explicit) {
+      problem(
+        model,
+        file,
+        'not an S3 Tables replication configuration or IAM document this tool reads (see the README for the accepted shapes)',
+        0,
+        0,
+        'unknown-document',
+      );
+    }
+    return;
+  }
+  if (depthExceeds(parsed.value, MAX_DEPTH)) {
+    return problem(
+      model,
+      file,
+      `JSON nests deeper than ${MAX_DEPTH} levels; no IAM or replication document does`,
+    );
+  }
+  model.files.push(file);
+  for (const doc of docs) {
+    if (doc.kind === 'replication') model.replications.push(doc);
+    else if (doc.kind === 'policy') model.policies.push(doc);
+    else if (doc.kind === 'role') model.roles.push(doc);
+  }
+}
+
+function problem(
+  model: Model,
+  file: SourceFile,
+  message: string,
+  offset = 0,
+  length = 0,
+  ruleId: 'parse-error' | 'unknown-document' = 'parse-error',
+): void {
+  if (!model.files.includes(file)) model.files.push(file);
+  const doc: FileDoc = { kind: 'file', file, root: [], data: undefined };
+  model.problems.push({ ruleId, doc, message, offset, length });
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest prefix with no invalid sequence, by bisection; a streaming decode only fails on a
+  // bad byte (an incomplete tail waits for more), so validity is monotonic in the prefix length.
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  // The failing byte may end a sequence that began with a lead byte just before it.
+  for (let k = 1; k <= 3 && lo - k >= 0; k++) {
+    const b = bytes[lo - k] ?? 0;
+    if (b >= 0xc0) return lo - k;
+    if (b < 0x80) break;
+  }
+  return lo;
+}
+
+const errorCode = (cause: unknown): string =>
+  cause instanceof Error && 'code' in cause ? String((cause as { code: unknown }).code) : String(cause);

@@ -1,0 +1,111 @@
+import type { Path } from './rule.js';
+import type { JsonTree } from './load/json.js';
+
+/** One input file, decoded. */
+export interface SourceFile {
+  /** As shown to the user: relative to the working directory, forward slashes; `<stdin>` for `-`. */
+  name: string;
+  /** Decoded text, BOM removed (offsets and columns are counted on this text). */
+  text: string;
+  /** Named on the command line (not found by a directory scan). */
+  explicit: boolean;
+  /** Built on first use: only files with findings pay for positions. */
+  tree?: JsonTree;
+}
+
+interface DocBase {
+  file: SourceFile;
+  /** Where the payload sits inside the file (e.g. ['Role', 'AssumeRolePolicyDocument']). */
+  root: Path;
+  /** The payload. */
+  data: unknown;
+}
+
+export type ReplicationLevel = 'table' | 'bucket' | 'unknown';
+
+/** A table- or bucket-level replication configuration, as a Put request or a Get output. */
+export interface ReplicationDoc extends DocBase {
+  kind: 'replication';
+  level: ReplicationLevel;
+  form: 'put-request' | 'get-output';
+  /** `tableArn` (table level) or `tableBucketARN` (bucket level); absent in Get output. */
+  sourceKey?: 'tableArn' | 'tableBucketARN';
+}
+
+export type PolicyType = 'identity' | 'resource' | 'trust';
+export type PolicyOrigin =
+  | 'bare'
+  | 'get-role'
+  | 'get-role-policy'
+  | 'get-user-policy'
+  | 'get-group-policy'
+  | 'get-policy-version'
+  | 'account-authorization-details'
+  | 'get-table-bucket-policy';
+
+/** Who a policy belongs to, when its wrapper says so. */
+export interface PolicyOwner {
+  kind: 'role' | 'user' | 'group' | 'managed-policy' | 'table-bucket';
+  name?: string;
+  arn?: string;
+}
+
+/** One IAM policy document (identity, resource or trust). */
+export interface PolicyDoc extends DocBase {
+  kind: 'policy';
+  policyType: PolicyType;
+  origin: PolicyOrigin;
+  /** The policy's name (inline or managed), when known. */
+  name?: string;
+  owner?: PolicyOwner;
+  /** ARN of the managed policy this document is a version of. */
+  policyArn?: string;
+  /** The document was a URL-encoded JSON string inside its wrapper: paths below root cannot be located. */
+  encoded?: boolean;
+}
+
+/** An IAM role (from get-role or account authorization details). */
+export interface RoleDoc extends DocBase {
+  kind: 'role';
+  name?: string;
+  arn?: string;
+  trust?: PolicyDoc;
+  /** Inline policies that came with the role (account authorization details). */
+  inline: PolicyDoc[];
+  /** ARNs of attached managed policies (account authorization details). */
+  attached: string[];
+}
+
+/** A whole file, for findings that are about the file itself. */
+export interface FileDoc extends DocBase {
+  kind: 'file';
+}
+
+export type Doc = ReplicationDoc | PolicyDoc | RoleDoc | FileDoc;
+
+/** A problem found while reading or classifying an input; the rule named reports it. */
+export interface LoadProblem {
+  ruleId: 'parse-error' | 'unknown-document';
+  doc: FileDoc;
+  message: string;
+  /** Character offsets into the file's text; absent = the whole file's start. */
+  offset?: number;
+  length?: number;
+}
+
+/** The typed view of every input of a run. */
+export interface Model {
+  files: SourceFile[];
+  replications: ReplicationDoc[];
+  policies: PolicyDoc[];
+  roles: RoleDoc[];
+  problems: LoadProblem[];
+}
+
+export const emptyModel = (): Model => ({
+  files: [],
+  replications: [],
+  policies: [],
+  roles: [],
+  problems: [],
+});

@@ -1,0 +1,37 @@
+import type { LintResult } from '../lint.js';
+import type { Finding, Level } from '../rule.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Print each finding's explanation (`--explain`). */
+  explain?: boolean;
+}
+
+const COLORS: Record<Level, string> = { error: '\u001b[31m', warning: '\u001b[33m', note: '\u001b[36m' };
+const DIM = '\u001b[2m';
+const RESET = '\u001b[0m';
+
+/** `file:line:col level rule-id message`, then the fix to paste, then a summary line. */
+export function text(result: Pick<LintResult, 'findings'>, options: TextOptions): string {
+  const findings = result.findings;
+  const paint = (code: string, s: string): string => (options.color ? `${code}${s}${RESET}` : s);
+  const lines: string[] = [];
+  for (const f of findings) {
+    lines.push(
+      `${f.file}:${f.line}:${f.column} ${paint(COLORS[f.level], f.level)} ${paint(DIM, f.ruleId)} ${f.message}`,
+    );
+    if (options.explain && f.explain) for (const e of f.explain) lines.push(`    ${e}`);
+    if (f.fix) {
+      lines.push(`  fix: ${f.fix.description}`);
+      for (const l of JSON.stringify(f.fix.value, null, 2).split('\n')) lines.push(`    ${l}`);
+    }
+  }
+  if (findings.length > 0) lines.push(summary(findings));
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+export function summary(findings: readonly Finding[]): string {
+  const count = (level: Level): number => findings.filter((f) => f.level === level).length;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(findings.length, 'problem')} (${plural(count('error'), 'error')}, ${plural(count('warning'), 'warning')}, ${plural(count('note'), 'note')})`;
+}

@@ -1,0 +1,44 @@
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lint, type LintOptions } from '../../src/lint.js';
+import { text } from '../../src/reporters/text.js';
+import type { Rule } from '../../src/rule.js';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+export const UPDATE = process.env['UPDATE_EXPECTED'] === '1';
+
+/** Sub-folders of a folder, sorted; [] when it does not exist. */
+export function folders(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => statSync(join(dir, name)).isDirectory())
+    .sort();
+}
+
+/** A fixture case's optional case.json: which paths to lint (default '.') and extra lint options. */
+interface CaseSpec {
+  paths?: string[];
+  options?: Omit<LintOptions, 'cwd' | 'rules'>;
+}
+
+/** Lints one case folder with the given rules; returns the text report (no colour). */
+export async function runCase(dir: string, rules: readonly Rule[]): Promise<string> {
+  const specFile = join(dir, 'case.json');
+  const spec: CaseSpec = existsSync(specFile) ? (JSON.parse(readFileSync(specFile, 'utf8')) as CaseSpec) : {};
+  const result = await lint(spec.paths ?? ['.'], {
+    ...spec.options,
+    cwd: dir,
+    rules,
+    exclude: ['**/node_modules/**', 'case.json'],
+  });
+  return text(result, { color: false });
+}
+
+/** Compares with an expectation file, or rewrites it under UPDATE_EXPECTED=1 (never in CI). */
+export function expectFile(actual: string, file: string): { expected: string; actual: string } {
+  if (UPDATE && !process.env['CI']) writeFileSync(file, actual);
+  const expected = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : `<missing ${file}: run npm run update-expected>`;
+  return { expected, actual };
+}
