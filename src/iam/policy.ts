@@ -1,0 +1,131 @@
+import type { PolicyDoc } from '../model.js';
+import type { Path } from '../rule.js';
+import { isObject } from '../load/classify.js';
+
+/** A string value of a policy element and where it sits (relative to the policy document's root). */
+export interface Item {
+  value: string;
+  path: Path;
+}
+
+export interface ConditionEntry {
+  /** As written, e.g. `ForAnyValue:StringLike` or `StringEqualsIfExists`. */
+  operator: string;
+  key: string;
+  /** Numbers and booleans as IAM sees them: strings. */
+  values: Item[];
+  /** Path of the key inside the Condition block. */
+  path: Path;
+}
+
+export interface PrincipalSpec {
+  /** `"Principal": "*"` (or `{"AWS": "*"}`). */
+  any: boolean;
+  /** e.g. { type: 'Service', value: 'replication.s3tables.amazonaws.com' }. */
+  entries: { type: string; item: Item }[];
+  path: Path;
+}
+
+/**
+ * One statement, normalised: single values become one-element lists, each with its path. Malformed
+ * parts are left out (policy-grammar reports them), so rules never see a non-string action.
+ */
+export interface Statement {
+  policy: PolicyDoc;
+  /** Position in the Statement array; undefined when Statement is a single object. */
+  index: number | undefined;
+  /** ['Statement', i] or ['Statement'], relative to the policy's root. */
+  path: Path;
+  sid?: string;
+  effect?: 'Allow' | 'Deny';
+  action?: Item[];
+  notAction?: Item[];
+  resource?: Item[];
+  notResource?: Item[];
+  principal?: PrincipalSpec;
+  notPrincipal?: PrincipalSpec;
+  condition?: ConditionEntry[];
+}
+
+const cache = new WeakMap<PolicyDoc, Statement[]>();
+
+/** The statements of a policy document (cached per document). */
+export function statementsOf(policy: PolicyDoc): Statement[] {
+  let statements = cache.get(policy);
+  if (!statements) {
+    statements = normalize(policy);
+    cache.set(policy, statements);
+  }
+  return statements;
+}
+
+function normalize(policy: PolicyDoc): Statement[] {
+  const data = policy.data;
+  if (!isObject(data)) return [];
+  const raw = data['Statement'];
+  if (Array.isArray(raw)) {
+    return raw.flatMap((s, i) => (isObject(s) ? [statement(policy, s, i, ['Statement', i])] : []));
+  }
+  return isObject(raw) ? [statement(policy, raw, undefined, ['Statement'])] : [];
+}
+
+function statement(
+  policy: PolicyDoc,
+  s: Record<string, unknown>,
+  index: number | undefined,
+  path: Path,
+): Statement {
+  const out: Statement = { policy, index, path };
+  if (typeof s['Sid'] === 'string') out.sid = s['Sid'];
+  if (s['Effect'] === 'Allow' || s['Effect'] === 'Deny') out.effect = s['Effect'];
+  for (const [key, field] of [
+    ['Action', 'action'],
+    ['NotAction', 'notAction'],
+    ['Resource', 'resource'],
+    ['NotResource', 'notResource'],
+  ] as const) {
+    if (Object.prototype.hasOwnProperty.call(s, key)) out[field] = items(s[key], [...path, key]);
+  }
+  for (const [key, field] of [
+    ['Principal', 'principal'],
+    ['NotPrincipal', 'notPrincipal'],
+  ] as const) {
+    if (Object.prototype.hasOwnProperty.call(s, key)) out[field] = principal(s[key], [...path, key]);
+  }
+  if (isObject(s['Condition'])) out.condition = conditions(s['Condition'], [...path, 'Condition']);
+  return out;
+}
+
+/** A string or an array of strings → items; anything else contributes nothing. */
+export function items(value: unknown, path: Path, scalars = false): Item[] {
+  const ok = (v: unknown): v is string | number | boolean =>
+    typeof v === 'string' || (scalars && (typeof v === 'number' || typeof v === 'boolean'));
+  if (ok(value)) return [{ value: String(value), path }];
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((v, i) => (ok(v) ? [{ value: String(v), path: [...path, i] }] : []));
+}
+
+function principal(value: unknown, path: Path): PrincipalSpec {
+  if (value === '*') return { any: true, entries: [], path };
+  const spec: PrincipalSpec = { any: false, entries: [], path };
+  if (!isObject(value)) return spec;
+  for (const [type, v] of Object.entries(value)) {
+    for (const item of items(v, [...path, type])) {
+      if (type === 'AWS' && item.value === '*') spec.any = true;
+      spec.entries.push({ type, item });
+    }
+  }
+  return spec;
+}
+
+function conditions(block: Record<string, unknown>, path: Path): ConditionEntry[] {
+  const out: ConditionEntry[] = [];
+  for (const [operator, keys] of Object.entries(block)) {
+    if (!isObject(keys)) continue;
+    for (const [key, values] of Object.entries(keys)) {
+      const at = [...path, operator, key];
+      out.push({ operator, key, values: items(values, at, true), path: at });
+    }
+  }
+  return out;
+}
