@@ -12,7 +12,7 @@ export function globToRegExp(pattern: string, ignoreCase: boolean): RegExp {
     for (const ch of pattern) {
       if (ch === '*') source += '[\\s\\S]*';
       else if (ch === '?') source += '[\\s\\S]';
-      else source += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
+      else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
     }
     re = new RegExp(`^${source}$`, ignoreCase ? 'iu' : 'u');
     if (cache.size > 10_000) cache.clear();

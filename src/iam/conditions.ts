@@ -1,0 +1,449 @@
+/**
+ * IAM condition operators, three-valued: true, false, or 'unknown' when the request context does not
+ * say (a key neither given nor known absent, or a policy variable that cannot be resolved).
+ * Semantics follow the IAM User Guide ("Condition operators", "Multivalued context keys"):
+ * several values OR (negated operators: NOR), `...IfExists` and negated operators hold when the key is
+ * absent, `ForAllValues:` holds on an absent or empty key, `ForAnyValue:` does not, a single-valued
+ * operator never matches a multivalued key.
+ */
+import type { ConditionEntry } from './policy.js';
+import { globToRegExp, hasWildcard } from './wildcard.js';
+
+export type Tri = true | false | 'unknown';
+
+/** A policy variable's value; undefined: not in the context (unknown); null: known to have none. */
+export type VarValue = string | undefined | null;
+export type Lookup = (lowerKey: string) => VarValue;
+
+/**
+ * One policy value against one request value: match or not, 'invalid' (not comparable, e.g. not a
+ * number, or a variable that can have no value), 'unknown' (a variable not in the context).
+ */
+type ValueTest = (request: string, policy: string, lookup: Lookup) => boolean | 'invalid' | 'unknown';
+
+interface BaseOp {
+  test: ValueTest;
+  negated: boolean;
+}
+
+const ESCAPES: Record<string, string> = { '*': '*', '?': '?', $: '$' };
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Substitutes `${...}` in a policy value. `like`: returns a regex source where `*`/`?` are wildcards and
+ * substituted text is literal; otherwise the plain text.
+ */
+export function expandVariables(value: string, lookup: Lookup, like: boolean): VarValue {
+  let out = '';
+  let unknown = false;
+  let i = 0;
+  const lit = (t: string): string => (like ? escapeRe(t) : t);
+  while (i < value.length) {
+    const ch = value[i]!;
+    if (ch === '$' && value[i + 1] === '{') {
+      const end = value.indexOf('}', i + 2);
+      if (end !== -1) {
+        const inner = value.slice(i + 2, end);
+        i = end + 1;
+        const escaped = ESCAPES[inner];
+        if (escaped !== undefined) {
+          out += lit(escaped);
+          continue;
+        }
+        let key = inner.trim();
+        let dflt: string | undefined;
+        const comma = inner.indexOf(',');
+        if (comma !== -1) {
+          const rest = inner.slice(comma + 1).trim();
+          if (rest.length >= 2 && rest.startsWith("'") && rest.endsWith("'")) {
+            key = inner.slice(0, comma).trim();
+            dflt = rest.slice(1, -1);
+          }
+        }
+        const v = lookup(key.toLowerCase());
+        if (v === undefined) unknown = true;
+        else if (v !== null && v !== '') out += lit(v);
+        else if (dflt !== undefined) out += lit(dflt);
+        else return null;
+        continue;
+      }
+    }
+    if (like && ch === '*') out += '[\\s\\S]*';
+    else if (like && ch === '?') out += '[\\s\\S]';
+    else out += lit(ch);
+    i++;
+  }
+  return unknown ? undefined : out;
+}
+
+const likeCache = new Map<string, RegExp>();
+function likeRegExp(source: string): RegExp {
+  let re = likeCache.get(source);
+  if (!re) {
+    re = new RegExp(`^${source}$`, 'u');
+    if (likeCache.size > 10_000) likeCache.clear();
+    likeCache.set(source, re);
+  }
+  return re;
+}
+
+/** A string value with variables substituted, for the exact-comparison operators. */
+const text =
+  (cmp: (r: string, p: string) => boolean): ValueTest =>
+  (r, p, lookup) => {
+    if (!p.includes('${')) return cmp(r, p);
+    const v = expandVariables(p, lookup, false);
+    return v === undefined ? 'unknown' : v === null ? 'invalid' : cmp(r, v);
+  };
+
+const likeTest = (r: string, p: string, lookup: Lookup): boolean | 'invalid' | 'unknown' => {
+  if (!p.includes('${')) return hasWildcard(p) ? globToRegExp(p, false).test(r) : r === p;
+  const v = expandVariables(p, lookup, true);
+  return v === undefined ? 'unknown' : v === null ? 'invalid' : likeRegExp(v).test(r);
+};
+
+const strEq = text((r, p) => r === p);
+const strEqIc = text((r, p) => r.toLowerCase() === p.toLowerCase());
+const strLike: ValueTest = likeTest;
+
+function parseNumber(v: string): number | undefined {
+  return /^\s*[+-]?(\d+(\.\d*)?|\.\d+)\s*$/.test(v) ? Number(v) : undefined;
+}
+const numeric =
+  (cmp: (r: number, p: number) => boolean): ValueTest =>
+  (r, p) => {
+    const a = parseNumber(r);
+    const b = parseNumber(p);
+    return a === undefined || b === undefined ? 'invalid' : cmp(a, b);
+  };
+
+/** W3C ISO 8601 date/time or epoch seconds → milliseconds. */
+export function parseDate(v: string): number | undefined {
+  if (/^-?\d+$/.test(v)) return Number(v) * 1000;
+  if (!/^\d{4}(-\d{2}(-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?)?)?$/.test(v)) {
+    return undefined;
+  }
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : t;
+}
+const date =
+  (cmp: (r: number, p: number) => boolean): ValueTest =>
+  (r, p) => {
+    const a = parseDate(r);
+    const b = parseDate(p);
+    return a === undefined || b === undefined ? 'invalid' : cmp(a, b);
+  };
+
+const bool: ValueTest = (r, p, lookup) => {
+  const v = p.includes('${') ? expandVariables(p, lookup, false) : p;
+  if (v === undefined) return 'unknown';
+  if (v === null) return 'invalid';
+  const a = r.toLowerCase();
+  const b = v.toLowerCase();
+  if ((a !== 'true' && a !== 'false') || (b !== 'true' && b !== 'false')) return 'invalid';
+  return a === b;
+};
+
+// --- IP addresses ---
+
+function parseV4(s: string): bigint | undefined {
+  const parts = s.split('.');
+  if (parts.length !== 4) return undefined;
+  let n = 0n;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return undefined;
+    const v = Number(part);
+    if (v > 255) return undefined;
+    n = (n << 8n) | BigInt(v);
+  }
+  return n;
+}
+
+function parseV6(s: string): bigint | undefined {
+  if (!s.includes(':')) return undefined;
+  let text = s;
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    // ::ffff:1.2.3.4 → ::ffff:102:304
+    const v4 = parseV4(text.slice(lastColon + 1));
+    if (v4 === undefined) return undefined;
+    text = `${text.slice(0, lastColon + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const group = (h: string): bigint[] | undefined => {
+    if (h === '') return [];
+    const out: bigint[] = [];
+    for (const g of h.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+      out.push(BigInt(`0x${g}`));
+    }
+    return out;
+  };
+  const head = group(halves[0]!);
+  const rest = halves.length === 2 ? group(halves[1]!) : [];
+  if (!head || !rest) return undefined;
+  const given = head.length + rest.length;
+  if (halves.length === 2 ? given > 7 : given !== 8) return undefined;
+  const groups = [...head, ...Array<bigint>(8 - given).fill(0n), ...rest];
+  return groups.reduce((acc, g) => (acc << 16n) | g, 0n);
+}
+
+function parseIp(s: string): { v: 4 | 6; n: bigint } | undefined {
+  const v4 = parseV4(s);
+  if (v4 !== undefined) return { v: 4, n: v4 };
+  const v6 = parseV6(s);
+  return v6 === undefined ? undefined : { v: 6, n: v6 };
+}
+
+const cidrCache = new Map<string, { v: 4 | 6; net: bigint; mask: bigint } | null>();
+function parseCidr(s: string): { v: 4 | 6; net: bigint; mask: bigint } | undefined {
+  let c = cidrCache.get(s);
+  if (c === undefined) {
+    c = null;
+    const slash = s.indexOf('/');
+    const ip = parseIp(slash === -1 ? s : s.slice(0, slash));
+    const bits = ip?.v === 4 ? 32 : 128;
+    const len = slash === -1 ? bits : /^\d{1,3}$/.test(s.slice(slash + 1)) ? Number(s.slice(slash + 1)) : -1;
+    if (ip && len >= 0 && len <= bits) {
+      const all = (1n << BigInt(bits)) - 1n;
+      const mask = all ^ ((1n << BigInt(bits - len)) - 1n);
+      c = { v: ip.v, net: ip.n & mask, mask };
+    }
+    if (cidrCache.size > 10_000) cidrCache.clear();
+    cidrCache.set(s, c);
+  }
+  return c ?? undefined;
+}
+
+const ipAddress: ValueTest = (r, p) => {
+  const cidr = parseCidr(p);
+  const ip = parseIp(r);
+  if (!cidr || !ip) return 'invalid';
+  return ip.v === cidr.v && (ip.n & cidr.mask) === cidr.net;
+};
+
+/** ArnEquals/ArnLike: the six colon-separated parts compared separately, wildcards allowed, case-sensitive. */
+function splitArn(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6) return undefined;
+  return [...parts.slice(0, 5), parts.slice(5).join(':')];
+}
+const arnLike: ValueTest = (r, p, lookup) => {
+  const pp = splitArn(p);
+  const rp = splitArn(r);
+  if (!pp || !rp) return 'invalid';
+  // Variables are substituted only in the resource part (after the fifth colon).
+  for (let i = 0; i < 5; i++) {
+    const part = pp[i]!;
+    if (!(hasWildcard(part) ? globToRegExp(part, false).test(rp[i]!) : part === rp[i])) return false;
+  }
+  return likeTest(rp[5]!, pp[5]!, lookup);
+};
+const binary = text((r, p) => r === p);
+
+const OPS: Record<string, BaseOp> = {};
+const def = (name: string, test: ValueTest, negated: boolean, _variables: boolean): void => {
+  OPS[name.toLowerCase()] = { test, negated };
+};
+def('StringEquals', strEq, false, true);
+def('StringNotEquals', strEq, true, true);
+def('StringEqualsIgnoreCase', strEqIc, false, true);
+def('StringNotEqualsIgnoreCase', strEqIc, true, true);
+def('StringLike', strLike, false, true);
+def('StringNotLike', strLike, true, true);
+def(
+  'NumericEquals',
+  numeric((r, p) => r === p),
+  false,
+  false,
+);
+def(
+  'NumericNotEquals',
+  numeric((r, p) => r === p),
+  true,
+  false,
+);
+def(
+  'NumericLessThan',
+  numeric((r, p) => r < p),
+  false,
+  false,
+);
+def(
+  'NumericLessThanEquals',
+  numeric((r, p) => r <= p),
+  false,
+  false,
+);
+def(
+  'NumericGreaterThan',
+  numeric((r, p) => r > p),
+  false,
+  false,
+);
+def(
+  'NumericGreaterThanEquals',
+  numeric((r, p) => r >= p),
+  false,
+  false,
+);
+def(
+  'DateEquals',
+  date((r, p) => r === p),
+  false,
+  false,
+);
+def(
+  'DateNotEquals',
+  date((r, p) => r === p),
+  true,
+  false,
+);
+def(
+  'DateLessThan',
+  date((r, p) => r < p),
+  false,
+  false,
+);
+def(
+  'DateLessThanEquals',
+  date((r, p) => r <= p),
+  false,
+  false,
+);
+def(
+  'DateGreaterThan',
+  date((r, p) => r > p),
+  false,
+  false,
+);
+def(
+  'DateGreaterThanEquals',
+  date((r, p) => r >= p),
+  false,
+  false,
+);
+def('Bool', bool, false, true);
+def('BinaryEquals', binary, false, true);
+def('IpAddress', ipAddress, false, false);
+def('NotIpAddress', ipAddress, true, false);
+def('ArnEquals', arnLike, false, true);
+def('ArnLike', arnLike, false, true);
+def('ArnNotEquals', arnLike, true, true);
+def('ArnNotLike', arnLike, true, true);
+
+/** Every operator name the evaluator knows (without prefixes and IfExists), for rules. */
+export const CONDITION_OPERATORS: readonly string[] = [
+  'StringEquals',
+  'StringNotEquals',
+  'StringEqualsIgnoreCase',
+  'StringNotEqualsIgnoreCase',
+  'StringLike',
+  'StringNotLike',
+  'NumericEquals',
+  'NumericNotEquals',
+  'NumericLessThan',
+  'NumericLessThanEquals',
+  'NumericGreaterThan',
+  'NumericGreaterThanEquals',
+  'DateEquals',
+  'DateNotEquals',
+  'DateLessThan',
+  'DateLessThanEquals',
+  'DateGreaterThan',
+  'DateGreaterThanEquals',
+  'Bool',
+  'BinaryEquals',
+  'IpAddress',
+  'NotIpAddress',
+  'ArnEquals',
+  'ArnLike',
+  'ArnNotEquals',
+  'ArnNotLike',
+  'Null',
+];
+
+export interface ParsedOperator {
+  set?: 'any' | 'all';
+  ifExists: boolean;
+  /** 'null' for Null; undefined when the operator is unknown. */
+  base?: BaseOp | 'null';
+}
+
+const opCache = new Map<string, ParsedOperator>();
+
+/** `ForAnyValue:StringLikeIfExists` → parts; an unknown operator has no base. */
+export function parseOperator(operator: string): ParsedOperator {
+  let parsed = opCache.get(operator);
+  if (parsed) return parsed;
+  let rest = operator;
+  let set: 'any' | 'all' | undefined;
+  const lower = rest.toLowerCase();
+  if (lower.startsWith('foranyvalue:')) {
+    set = 'any';
+    rest = rest.slice('ForAnyValue:'.length);
+  } else if (lower.startsWith('forallvalues:')) {
+    set = 'all';
+    rest = rest.slice('ForAllValues:'.length);
+  }
+  let ifExists = false;
+  let name = rest.toLowerCase();
+  if (name.endsWith('ifexists') && name !== 'ifexists') {
+    ifExists = true;
+    name = name.slice(0, -'ifexists'.length);
+  }
+  const base: BaseOp | 'null' | undefined =
+    name === 'null' ? (set || ifExists ? undefined : 'null') : OPS[name];
+  parsed = { ifExists, ...(set ? { set } : {}), ...(base ? { base } : {}) };
+  opCache.set(operator, parsed);
+  return parsed;
+}
+
+/** What the request context says about a key. */
+export type KeyValue = { present: true; value: string | readonly string[] } | { present: false } | 'unknown';
+
+/** The base operator on one request value: several policy values OR, negated operators NOR. */
+function baseResult(op: BaseOp, request: string, values: readonly string[], lookup: Lookup): Tri {
+  let unknown = false;
+  for (const v of values) {
+    const r = op.test(request, v, lookup);
+    if (r === 'unknown') unknown = true;
+    else if (op.negated ? r !== false : r === true) return op.negated ? false : true;
+  }
+  if (unknown) return 'unknown';
+  return op.negated;
+}
+
+/** Evaluates one condition (operator, key, values) against what is known of the key. */
+export function evaluateCondition(entry: ConditionEntry, key: KeyValue, lookup: Lookup): Tri | 'unsupported' {
+  const op = parseOperator(entry.operator);
+  if (!op.base) return 'unsupported';
+  if (key === 'unknown') return 'unknown';
+  const values = entry.values.map((v) => v.value);
+  if (op.base === 'null') {
+    const goal = key.present ? 'false' : 'true';
+    return values.some((v) => v.toLowerCase() === goal);
+  }
+  const base = op.base;
+  if (!key.present) {
+    if (op.set === 'all') return true;
+    if (op.set === 'any') return false;
+    return op.ifExists || base.negated;
+  }
+  if (op.set) {
+    const list = typeof key.value === 'string' ? [key.value] : key.value;
+    let unknown = false;
+    for (const r of list) {
+      const res = baseResult(base, r, values, lookup);
+      if (res === 'unknown') unknown = true;
+      else if (op.set === 'all' && res === false) return false;
+      else if (op.set === 'any' && res === true) return true;
+    }
+    if (unknown) return 'unknown';
+    return op.set === 'all';
+  }
+  // A single-valued operator never matches a multivalued key (use ForAnyValue/ForAllValues).
+  if (typeof key.value !== 'string') return false;
+  return baseResult(base, key.value, values, lookup);
+}

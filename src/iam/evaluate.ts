@@ -1,0 +1,364 @@
+/**
+ * The policy evaluator (contract: team/evaluator-api.md). Evaluates one set of policies of one kind as
+ * IAM does: an explicit Deny wins, then an Allow, else implicit deny. What the request context does not
+ * say stays unknown: a statement that depends on it is 'conditional', never guessed.
+ */
+import type { PolicyDoc } from '../model.js';
+import type { ConditionEntry, PrincipalSpec, Statement } from './policy.js';
+import { statementsOf } from './policy.js';
+import { globToRegExp, hasWildcard } from './wildcard.js';
+import {
+  coversTokens,
+  intersectsTokens,
+  parsePattern,
+  resolvePattern,
+  type Pattern,
+  type Token,
+} from './resource.js';
+import { evaluateCondition, type KeyValue, type Lookup, type Tri } from './conditions.js';
+
+export { resourceCovers, resourceIntersects, resourceMatches } from './resource.js';
+
+/** Known request context; keys are case-insensitive (IAM); a key absent here is unknown, not absent. */
+export type Context = Readonly<Record<string, string | readonly string[]>>;
+
+export type PrincipalType = 'AWS' | 'Service' | 'Federated' | 'CanonicalUser';
+
+export interface Request {
+  /** Concrete action, e.g. 's3tables:GetTable'. */
+  action: string;
+  /**
+   * A concrete ARN, or a pattern with * and ? meaning "every resource that matches it". For a pattern,
+   * an Allow counts only if its Resource covers the whole pattern; a Deny counts if it matches any of it.
+   */
+  resource: string;
+  /** For resource and trust policies: who asks. Ignored for identity policies. */
+  principal?: { type: PrincipalType; id: string };
+  context?: Context;
+  /** Keys whose absence is known (so Null / ...IfExists can resolve). Default: none. */
+  absent?: readonly string[];
+}
+
+export type Decision = 'allowed' | 'explicit-deny' | 'implicit-deny' | 'conditional';
+
+export interface Trace {
+  statement: Statement;
+  outcome: 'allows' | 'denies' | 'conditional' | 'no-match';
+  /** One line saying why. */
+  why: string;
+}
+
+export interface Unresolved {
+  statement: Statement;
+  operator: string;
+  key: string;
+}
+
+export interface Evaluation {
+  decision: Decision;
+  /** Statements that allow (only when decision is 'allowed' or 'conditional'). */
+  allowedBy: Statement[];
+  /** Deny statements that apply (decision 'explicit-deny') or may apply ('conditional'). */
+  deniedBy: Statement[];
+  /** Conditions that could not be resolved from the context. */
+  unresolved: Unresolved[];
+  /** Every statement considered, in policy order, for --explain. */
+  trace: Trace[];
+}
+
+type ActionMatcher = { lower: string } | { re: RegExp };
+
+/** A statement pre-compiled once (cached per Statement object, which statementsOf caches per document). */
+interface Compiled {
+  st: Statement;
+  effect?: 'Allow' | 'Deny';
+  actions?: ActionMatcher[];
+  notActions?: ActionMatcher[];
+  resources?: Pattern[];
+  notResources?: Pattern[];
+  conditions: ConditionEntry[];
+}
+
+const compiledCache = new WeakMap<Statement, Compiled>();
+
+function actionMatcher(pattern: string): ActionMatcher {
+  if (pattern === '*') return { re: /^/ };
+  return hasWildcard(pattern) ? { re: globToRegExp(pattern, true) } : { lower: pattern.toLowerCase() };
+}
+
+function compile(st: Statement): Compiled {
+  let c = compiledCache.get(st);
+  if (!c) {
+    c = { st, conditions: st.condition ?? [] };
+    if (st.effect) c.effect = st.effect;
+    if (st.action) c.actions = st.action.map((a) => actionMatcher(a.value));
+    if (st.notAction) c.notActions = st.notAction.map((a) => actionMatcher(a.value));
+    if (st.resource) c.resources = st.resource.map((r) => parsePattern(r.value));
+    if (st.notResource) c.notResources = st.notResource.map((r) => parsePattern(r.value));
+    compiledCache.set(st, c);
+  }
+  return c;
+}
+
+const actionMatches = (m: ActionMatcher, lowerAction: string): boolean =>
+  'lower' in m ? m.lower === lowerAction : m.re.test(lowerAction);
+
+/** The request, prepared once per evaluate() call. */
+interface Prepared {
+  request: Request;
+  lowerAction: string;
+  /** The request resource as a pattern (when it has wildcards). */
+  pattern?: Token[];
+  lookup: Lookup;
+  key: (lowerKey: string) => KeyValue;
+}
+
+function prepare(request: Request): Prepared {
+  const values = new Map<string, string | readonly string[]>();
+  for (const [k, v] of Object.entries(request.context ?? {})) values.set(k.toLowerCase(), v);
+  const absent = new Set((request.absent ?? []).map((k) => k.toLowerCase()));
+  const prepared: Prepared = {
+    request,
+    lowerAction: request.action.toLowerCase(),
+    lookup: (k) => {
+      const v = values.get(k);
+      if (typeof v === 'string') return v;
+      if (v !== undefined || absent.has(k)) return null; // multivalued keys cannot fill a variable
+      return undefined;
+    },
+    key: (k) => {
+      const v = values.get(k);
+      if (v !== undefined) return { present: true, value: v };
+      return absent.has(k) ? { present: false } : 'unknown';
+    },
+  };
+  if (hasWildcard(request.resource)) {
+    prepared.pattern = parsePattern(request.resource).tokens.map((t) => (t.k === 'var' ? { k: 'any' } : t));
+  }
+  return prepared;
+}
+
+interface Part {
+  result: Tri;
+  why: string;
+}
+
+function checkAction(c: Compiled, p: Prepared): Part {
+  const action = p.request.action;
+  if (c.actions) {
+    const hit = c.st.action!.find((_, i) => actionMatches(c.actions![i]!, p.lowerAction));
+    return hit
+      ? { result: true, why: `Action ${hit.value} matches` }
+      : { result: false, why: `Action does not match ${action}` };
+  }
+  if (c.notActions) {
+    const hit = c.st.notAction!.find((_, i) => actionMatches(c.notActions![i]!, p.lowerAction));
+    return hit
+      ? { result: false, why: `NotAction ${hit.value} excludes ${action}` }
+      : { result: true, why: `NotAction does not exclude ${action}` };
+  }
+  return { result: false, why: 'no Action or NotAction' };
+}
+
+/** One Resource pattern against the request: concrete match, or cover (Allow) / intersect (Deny). */
+function patternResult(pattern: Pattern, p: Prepared, wide: boolean): Tri {
+  if (pattern.source === '*') return true;
+  const resolved = resolvePattern(pattern, p.lookup);
+  if (resolved === 'unknown') return 'unknown';
+  if (resolved === 'none') return false;
+  if (!p.pattern) return resolved.re.test(p.request.resource);
+  return wide ? intersectsTokens(resolved.tokens, p.pattern) : coversTokens(resolved.tokens, p.pattern);
+}
+
+function checkResource(c: Compiled, p: Prepared): Part {
+  const res = p.request.resource;
+  const deny = c.effect === 'Deny';
+  const verb = p.pattern ? (deny ? 'overlaps' : 'covers') : 'matches';
+  if (c.resources) {
+    let unknown: string | undefined;
+    for (let i = 0; i < c.resources.length; i++) {
+      // Allow must cover the whole requested pattern; Deny needs only part of it.
+      const r = patternResult(c.resources[i]!, p, deny);
+      const value = c.st.resource![i]!.value;
+      if (r === true) return { result: true, why: `Resource ${value} ${verb} ${res}` };
+      if (r === 'unknown') unknown ??= value;
+    }
+    if (unknown !== undefined) {
+      return { result: 'unknown', why: `Resource ${unknown} has a policy variable not in the context` };
+    }
+    return { result: false, why: `Resource does not ${verb.replace(/s$/, '')} ${res}` };
+  }
+  if (c.notResources) {
+    let unknown: string | undefined;
+    for (let i = 0; i < c.notResources.length; i++) {
+      // The statement applies outside its NotResource: an Allow must exclude all of the pattern,
+      // a Deny applies unless NotResource covers the pattern.
+      const r = patternResult(c.notResources[i]!, p, !deny);
+      const value = c.st.notResource![i]!.value;
+      if (r === true) return { result: false, why: `NotResource ${value} excludes ${res}` };
+      if (r === 'unknown') unknown ??= value;
+    }
+    if (unknown !== undefined) {
+      return { result: 'unknown', why: `NotResource ${unknown} has a policy variable not in the context` };
+    }
+    return { result: true, why: `NotResource does not exclude ${res}` };
+  }
+  return { result: true, why: 'no Resource (any resource)' };
+}
+
+const ACCOUNT = /^\d{12}$/;
+
+function accountOf(id: string): string | undefined {
+  if (ACCOUNT.test(id)) return id;
+  const parts = id.split(':');
+  return parts[0] === 'arn' && parts.length >= 6 ? parts[4] : undefined;
+}
+
+/** Does one Principal entry name the request's principal? */
+function principalEntryMatches(type: string, value: string, who: { type: string; id: string }): boolean {
+  if (type !== who.type) return false;
+  if (type === 'Service') return value.toLowerCase() === who.id.toLowerCase();
+  if (type !== 'AWS') return value === who.id;
+  if (value === '*' || value === who.id) return true;
+  // An account (id or root ARN) stands for every principal of that account.
+  const root = /^arn:[^:]+:iam::(\d{12}):root$/.exec(value);
+  const account = ACCOUNT.test(value) ? value : root?.[1];
+  if (account !== undefined) return accountOf(who.id) === account;
+  // A role ARN also names that role's sessions (arn:aws:sts::A:assumed-role/Name/session).
+  const role = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(value);
+  const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(who.id);
+  return !!role && !!session && role[1] === session[1] && role[2] === session[2] && role[3] === session[3];
+}
+
+function specMatches(spec: PrincipalSpec, p: Prepared): Tri {
+  if (spec.any) return true;
+  const who = p.request.principal;
+  if (!who) return 'unknown';
+  return spec.entries.some((e) => principalEntryMatches(e.type, e.item.value, who));
+}
+
+function checkPrincipal(c: Compiled, p: Prepared): Part {
+  const who = p.request.principal;
+  const name = who ? `${who.type} ${who.id}` : 'the principal';
+  if (c.st.principal) {
+    const r = specMatches(c.st.principal, p);
+    if (r === 'unknown') return { result: r, why: 'Principal: the request names no principal' };
+    return { result: r, why: r ? `Principal names ${name}` : `Principal does not name ${name}` };
+  }
+  if (c.st.notPrincipal) {
+    const r = specMatches(c.st.notPrincipal, p);
+    if (r === 'unknown') return { result: r, why: 'NotPrincipal: the request names no principal' };
+    return { result: !r, why: r ? `NotPrincipal excludes ${name}` : `NotPrincipal does not exclude ${name}` };
+  }
+  return { result: false, why: 'no Principal in a resource or trust policy statement' };
+}
+
+const show = (values: readonly { value: string }[]): string =>
+  values.length === 1 ? values[0]!.value : `[${values.map((v) => v.value).join(', ')}]`;
+
+function checkConditions(c: Compiled, p: Prepared, unresolved: Unresolved[]): Part {
+  let unknownWhy: string | undefined;
+  for (const entry of c.conditions) {
+    const r = evaluateCondition(entry, p.key(entry.key.toLowerCase()), p.lookup);
+    const text = `${entry.operator} ${entry.key} = ${show(entry.values)}`;
+    if (r === false) return { result: false, why: `Condition ${text} does not hold` };
+    if (r === 'unknown' || r === 'unsupported') {
+      unresolved.push({ statement: c.st, operator: entry.operator, key: entry.key });
+      unknownWhy ??=
+        r === 'unsupported'
+          ? `Condition operator ${entry.operator} is not supported`
+          : `Condition ${text} depends on what the request context does not say`;
+    }
+  }
+  if (unknownWhy !== undefined) return { result: 'unknown', why: unknownWhy };
+  return { result: true, why: c.conditions.length ? 'Conditions hold' : '' };
+}
+
+function evaluateStatement(
+  c: Compiled,
+  p: Prepared,
+  principalMatters: boolean,
+): { outcome: Trace['outcome']; why: string; unresolved: Unresolved[] } {
+  const unresolved: Unresolved[] = [];
+  if (!c.effect) return { outcome: 'no-match', why: 'no valid Effect', unresolved };
+  const parts: Part[] = [];
+  const action = checkAction(c, p);
+  if (action.result === false) return { outcome: 'no-match', why: action.why, unresolved };
+  parts.push(action);
+  if (principalMatters) {
+    const principal = checkPrincipal(c, p);
+    if (principal.result === false) return { outcome: 'no-match', why: principal.why, unresolved };
+    parts.push(principal);
+  }
+  const resource = checkResource(c, p);
+  if (resource.result === false) return { outcome: 'no-match', why: resource.why, unresolved };
+  parts.push(resource);
+  const conditions = checkConditions(c, p, unresolved);
+  if (conditions.result === false) return { outcome: 'no-match', why: conditions.why, unresolved: [] };
+  parts.push(conditions);
+  const unknown = parts.filter((x) => x.result === 'unknown');
+  if (unknown.length) {
+    if (principalMatters && parts[1]?.result === 'unknown') {
+      unresolved.push({ statement: c.st, operator: 'Principal', key: 'Principal' });
+    }
+    if (resource.result === 'unknown') {
+      unresolved.push({ statement: c.st, operator: 'Resource', key: 'Resource' });
+    }
+    return { outcome: 'conditional', why: unknown.map((x) => x.why).join('; '), unresolved };
+  }
+  return {
+    outcome: c.effect === 'Allow' ? 'allows' : 'denies',
+    why: parts
+      .map((x) => x.why)
+      .filter(Boolean)
+      .join('; '),
+    unresolved,
+  };
+}
+
+/** Evaluates one set of policies of one kind (see the contract in team/evaluator-api.md). */
+export function evaluate(policies: readonly PolicyDoc[], request: Request): Evaluation {
+  const p = prepare(request);
+  const trace: Trace[] = [];
+  const allows: Statement[] = [];
+  const maybeAllows: Statement[] = [];
+  const denies: Statement[] = [];
+  const maybeDenies: Statement[] = [];
+  const allowUnresolved: Unresolved[] = [];
+  const denyUnresolved: Unresolved[] = [];
+  for (const policy of policies) {
+    const principalMatters = policy.policyType !== 'identity';
+    for (const st of statementsOf(policy)) {
+      const c = compile(st);
+      const r = evaluateStatement(c, p, principalMatters);
+      trace.push({ statement: st, outcome: r.outcome, why: r.why });
+      if (r.outcome === 'allows') allows.push(st);
+      else if (r.outcome === 'denies') denies.push(st);
+      else if (r.outcome === 'conditional') {
+        if (c.effect === 'Allow') {
+          maybeAllows.push(st);
+          allowUnresolved.push(...r.unresolved);
+        } else {
+          maybeDenies.push(st);
+          denyUnresolved.push(...r.unresolved);
+        }
+      }
+    }
+  }
+  const result = (
+    decision: Decision,
+    allowedBy: Statement[],
+    deniedBy: Statement[],
+    unresolved: Unresolved[],
+  ): Evaluation => ({ decision, allowedBy, deniedBy, unresolved, trace });
+  if (denies.length) return result('explicit-deny', [], denies, []);
+  if (allows.length) {
+    return maybeDenies.length
+      ? result('conditional', allows, maybeDenies, denyUnresolved)
+      : result('allowed', allows, [], []);
+  }
+  if (maybeAllows.length) {
+    return result('conditional', maybeAllows, maybeDenies, [...allowUnresolved, ...denyUnresolved]);
+  }
+  return result('implicit-deny', [], [], []);
+}
