@@ -39,7 +39,8 @@ export function classify(file: SourceFile, value: unknown): Doc[] | null {
     isObject(value['Role']) &&
     (has(value['Role'], 'AssumeRolePolicyDocument') || has(value['Role'], 'RoleName'))
   ) {
-    return [role(file, ['Role'], value['Role'], 'get-role')];
+    const r = role(file, ['Role'], value['Role'], 'get-role');
+    return [r, ...(r.trust ? [r.trust] : [])];
   }
   if (has(value, 'PolicyName') && has(value, 'PolicyDocument')) {
     const owner: PolicyOwner | undefined = has(value, 'RoleName')
@@ -105,7 +106,8 @@ function policies(
     file,
     root,
     data: decoded.value,
-    policyType: meta.type ?? policyType(decoded.value),
+    // Only a bare document has to be told by its content: a wrapper says what the policy is.
+    policyType: meta.type ?? (origin === 'bare' ? policyType(decoded.value) : 'identity'),
     origin,
   };
   if (meta.name !== undefined) doc.name = meta.name;

@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import { UsageError } from '../errors.js';
@@ -60,6 +60,8 @@ export function expand(
       if (targets.length === before) throw new UsageError(`no files match the pattern ${arg}`);
     } else if (stat) {
       throw new UsageError(`not a file or directory: ${arg}`);
+    } else if (isLink(abs)) {
+      add(abs, true); // a dangling or looping link: the reader reports it as a finding
     } else {
       throw new UsageError(`no such file or directory: ${arg}`);
     }
@@ -126,6 +128,14 @@ function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined 
     return statSync(path);
   } catch {
     return undefined;
+  }
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 

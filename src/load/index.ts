@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { emptyModel, type FileDoc, type Model, type SourceFile } from '../model.js';
 import { classify } from './classify.js';
@@ -31,7 +31,8 @@ export function load(args: readonly string[], options: LoadOptions): Loaded {
 /** Loads in-memory documents (the library API and tests). */
 export function loadTexts(inputs: readonly { name: string; text: string }[]): Model {
   const model = emptyModel();
-  for (const input of inputs) addText(model, { name: input.name, text: input.text, explicit: true });
+  for (const input of inputs)
+    addText(model, { name: input.name, text: input.text.replace(/^\uFEFF/, ''), explicit: true });
   return model;
 }
 
@@ -40,17 +41,16 @@ function readTarget(target: Target, options: LoadOptions, model: Model): void {
   const file: SourceFile = { name, text: '', explicit: target.explicit };
   let bytes: Buffer;
   try {
+    if (target.path !== '-') {
+      // Refuse an oversized file before reading it into memory.
+      const size = statSync(target.path).size;
+      if (size > MAX_FILE_BYTES) return problem(model, file, tooLarge(size));
+    }
     bytes = target.path === '-' ? (options.stdin ?? (() => readFileSync(0)))() : readFileSync(target.path);
   } catch (cause) {
-    return problem(model, file, `cannot read file: ${errorCode(cause)}`);
+    return problem(model, file, cannotRead(target.path, cause));
   }
-  if (bytes.length > MAX_FILE_BYTES) {
-    return problem(
-      model,
-      file,
-      `file is ${(bytes.length / 1048576).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit; split it`,
-    );
-  }
+  if (bytes.length > MAX_FILE_BYTES) return problem(model, file, tooLarge(bytes.length));
   let text: string;
   try {
     // fatal: reject bytes that are not UTF-8 instead of silently replacing them. The BOM is dropped.
@@ -138,6 +138,36 @@ function firstInvalidUtf8(bytes: Buffer): number {
     if (b < 0x80) break;
   }
   return lo;
+}
+
+const tooLarge = (size: number): string =>
+  `file is ${(size / 1048576).toFixed(1)} MiB, over the ${MAX_FILE_BYTES / 1048576} MiB limit; split it`;
+
+/** Why a file cannot be read, in words, with the system's code for searching. */
+function cannotRead(path: string, cause: unknown): string {
+  const code = errorCode(cause);
+  const link = path === '-' ? undefined : linkTarget(path);
+  const why =
+    code === 'ELOOP'
+      ? 'it is a symbolic link that loops'
+      : code === 'ENOENT' && link !== undefined
+        ? `it is a symbolic link to ${link}, which does not exist`
+        : code === 'ENOENT'
+          ? 'it no longer exists'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'EISDIR'
+              ? 'it is a directory'
+              : undefined;
+  return `cannot read file: ${why ? `${why} (${code})` : code}`;
+}
+
+function linkTarget(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 const errorCode = (cause: unknown): string =>
