@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,5 +76,52 @@ describe('CLI', () => {
       status: 2,
       stderr: 's3tables-lint: no rule matches "no-such-rule"\n',
     });
+  });
+
+  it('bad input is a finding with exit 1, never a stack trace or a hang', () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'in'));
+    writeFileSync(join(dir, 'in', 'ok.json'), POLICY);
+    writeFileSync(join(dir, 'in', 'deep.json'), `{"Statement":${'['.repeat(10_000)}${']'.repeat(10_000)}}`);
+    writeFileSync(join(dir, 'in', 'bom.json'), `\uFEFF${POLICY}`);
+    symlinkSync('..', join(dir, 'in', 'cycle'));
+    symlinkSync('loop.json', join(dir, 'in', 'loop.json'));
+    symlinkSync('missing.json', join(dir, 'in', 'dangling.json'));
+    const r = cli(['in'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n').filter((l) => / error /.test(l))).toEqual([
+      'in/dangling.json:1:1 error parse-error cannot read file: it is a symbolic link to missing.json, which does not exist (ENOENT)',
+      'in/deep.json:1:1 error parse-error JSON nests deeper than 64 levels; no IAM or replication document does',
+      'in/loop.json:1:1 error parse-error cannot read file: it is a symbolic link that loops (ELOOP)',
+    ]);
+  });
+
+  it('a dangling link named on the command line is a finding, a missing path a usage error', () => {
+    const dir = scratch();
+    symlinkSync('missing.json', join(dir, 'dangling.json'));
+    const r = cli(['dangling.json'], { cwd: dir });
+    expect(r).toMatchObject({ status: 1, stderr: '' });
+    expect(r.stdout).toMatch(
+      /^dangling\.json:1:1 error parse-error cannot read file: it is a symbolic link to missing\.json/,
+    );
+    expect(cli(['missing.json'], { cwd: dir })).toMatchObject({
+      status: 2,
+      stdout: '',
+      stderr: 's3tables-lint: no such file or directory: missing.json\n',
+    });
+  });
+
+  it('a directory with no JSON at all says so and exits 2; --allow-empty makes it 0', () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'docs'));
+    writeFileSync(join(dir, 'docs', 'README.md'), '# nothing here');
+    const r = cli(['docs'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      's3tables-lint: no files to lint in docs (looked for **/*.json)\n' +
+        's3tables-lint: nothing to lint in docs: no replication configuration or IAM document found (--allow-empty accepts that)\n',
+    );
+    expect(cli(['--allow-empty', 'docs'], { cwd: dir })).toMatchObject({ status: 0, stdout: '' });
   });
 });
