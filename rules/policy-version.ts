@@ -1,4 +1,5 @@
 import { policyReport } from '../src/iam/grammar.js';
+import { isObject } from '../src/load/classify.js';
 import { defineRule } from '../src/rule.js';
 
 const FIX = { description: 'set the policy language version', value: { Version: '2012-10-17' } };
@@ -12,7 +13,7 @@ export default defineRule({
   check({ model, report }) {
     for (const doc of model.policies) {
       const policy = doc.data;
-      if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) continue;
+      if (!isObject(policy)) continue;
       if (!Object.prototype.hasOwnProperty.call(policy, 'Version')) {
         report({
           ...policyReport(
@@ -22,7 +23,7 @@ export default defineRule({
           ),
           fix: FIX,
         });
-      } else if ((policy as Record<string, unknown>)['Version'] === '2008-10-17') {
+      } else if (policy['Version'] === '2008-10-17') {
         report({
           ...policyReport(
             doc,

@@ -1,3 +1,4 @@
+import { isObject } from '../load/classify.js';
 import { describeType, pathLabel } from '../load/json.js';
 import type { PolicyDoc, PolicyType } from '../model.js';
 import type { Path } from '../rule.js';
@@ -31,8 +32,6 @@ const TYPE_NAME: Record<PolicyType, string> = {
   trust: 'a role trust policy',
 };
 
-const isObject = (value: unknown): value is Obj =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 const has = (o: Obj, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 /**
