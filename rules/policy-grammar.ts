@@ -7,7 +7,6 @@ export default defineRule({
     'An IAM policy must follow the IAM JSON policy grammar, with the elements its policy type (identity, resource or trust) allows.',
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html',
-  seeAlso: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html'],
   check({ model, report }) {
     for (const doc of model.policies) {
       for (const p of checkPolicyGrammar(doc.data, doc.policyType))
