@@ -4,7 +4,8 @@ import { UsageError } from './errors.js';
 import { lint, TOOL, type LintResult } from './lint.js';
 import { json } from './reporters/json.js';
 import { sarif } from './reporters/sarif.js';
-import { text } from './reporters/text.js';
+import { github } from './reporters/github.js';
+import { text, useColor } from './reporters/text.js';
 import { atLeast, type Level } from './rule.js';
 
 const HELP = `Usage: s3tables-lint [options] [paths...]
@@ -15,14 +16,17 @@ get-role-policy, get-policy-version, get-account-authorization-details output, b
 Paths are files, directories (scanned for **/*.json), globs, or - for stdin. Default: .
 
 Options:
-  -f, --format <text|json|sarif>    output format (default: text)
+  -f, --format <text|json|sarif|github>
+                                    output format (default: text); github = GitHub Actions
+                                    annotations
   -o, --output <file>               write the report to a file instead of stdout
       --rule <glob>                 run only rules whose id matches (repeatable)
       --skip <glob>                 do not run rules whose id matches (repeatable)
       --fail-on <error|warning|note>
                                     exit 1 when a finding is at or above this level (default: error)
       --allow-empty                 exit 0 when the paths hold nothing to lint
-      --no-color                    no colour, even on a terminal
+      --no-color                    no colour, even on a terminal (also NO_COLOR; FORCE_COLOR
+                                    colours a non-terminal)
   -v, --version                     print the version and the data versions
   -h, --help                        print this help
 
@@ -30,7 +34,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
             2 usage error, unreadable path or internal error.
 `;
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
 
 async function main(argv: string[]): Promise<number> {
@@ -51,8 +55,12 @@ async function main(argv: string[]): Promise<number> {
 
   const result = await lint(paths, { rule: values.rule ?? [], skip: values.skip ?? [] });
   for (const note of result.notes) process.stderr.write(`s3tables-lint: ${note}\n`);
-  const color =
-    !values['no-color'] && !values.output && process.stdout.isTTY === true && !process.env['NO_COLOR'];
+  const color = useColor({
+    noColor: values['no-color'] === true,
+    env: process.env,
+    isTTY: process.stdout.isTTY === true,
+    toFile: values.output !== undefined,
+  });
   const out = render(result, format, color);
   if (values.output) writeFileSync(values.output, out);
   else process.stdout.write(out);
@@ -70,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
 function render(result: LintResult, format: Format, color: boolean): string {
   if (format === 'json') return json(result);
   if (format === 'sarif') return sarif(result);
+  if (format === 'github') return github(result);
   return text(result, { color });
 }
 

@@ -3,7 +3,8 @@ export type { LintOptions, LintResult, NotRun, RuleMeta, ToolInfo } from './lint
 export type { Finding, Fix, Level, Path, Report, Rule, RuleContext } from './rule.js';
 export { defineRule } from './rule.js';
 export type { Doc, Model, PolicyDoc, ReplicationDoc, RoleDoc, SourceFile } from './model.js';
-export { text } from './reporters/text.js';
+export { text, useColor } from './reporters/text.js';
+export { github } from './reporters/github.js';
 export { json } from './reporters/json.js';
-export { sarif } from './reporters/sarif.js';
+export { sarif, sarifLog } from './reporters/sarif.js';
 export { default as rules } from '../rules/index.js';

@@ -68,6 +68,8 @@ export interface Rule {
   requiresAws?: boolean;
   /** Cross-references, e.g. the IAM Access Analyzer check code for the same problem. */
   seeAlso?: string[];
+  /** Labels for GitHub code scanning (SARIF `properties.tags`), e.g. `security`; at most 20 are kept. */
+  tags?: string[];
   check(ctx: RuleContext): void | Promise<void>;
 }
 

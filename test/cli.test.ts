@@ -27,7 +27,9 @@ describe('CLI', () => {
     expect(bad.stdout).toContain('bad.json:1:2 error parse-error');
     const usage = cli(['--format', 'xml', 'ok.json'], { cwd: dir });
     expect(usage).toMatchObject({ status: 2, stdout: '' });
-    expect(usage.stderr).toBe('s3tables-lint: --format must be one of text, json, sarif; got "xml"\n');
+    expect(usage.stderr).toBe(
+      's3tables-lint: --format must be one of text, json, sarif, github; got "xml"\n',
+    );
     expect(cli(['--bogus'], { cwd: dir }).stderr).toMatch(/^s3tables-lint: Unknown option '--bogus'.*\n$/);
   });
 

@@ -1,12 +1,42 @@
 import type { LintResult } from '../lint.js';
+import type { Finding, Level } from '../rule.js';
 
-/** Every field of every finding, in the engine's stable order, plus what did not run and why. */
+/**
+ * Every field of every finding, in the engine's stable order, with a fixed key order so the output
+ * diffs cleanly; optional fields (`fix`, `explain`) appear only when set.
+ */
 export function json(result: LintResult): string {
+  const count = (level: Level): number => result.findings.filter((f) => f.level === level).length;
   const out = {
-    tool: { name: result.tool.name, version: result.tool.version, data: result.tool.data },
-    findings: result.findings,
-    notRun: result.notRun,
+    tool: {
+      name: result.tool.name,
+      version: result.tool.version,
+      informationUri: result.tool.informationUri,
+      data: result.tool.data,
+    },
     files: result.files,
+    crashed: result.crashed,
+    summary: { errors: count('error'), warnings: count('warning'), notes: count('note') },
+    findings: result.findings.map(ordered),
+    notRun: result.notRun.map(({ rule, reason }) => ({ rule, reason })),
   };
   return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+function ordered(f: Finding): Finding {
+  const out: Finding = {
+    ruleId: f.ruleId,
+    level: f.level,
+    message: f.message,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    path: f.path,
+    fingerprint: f.fingerprint,
+  };
+  if (f.fix) out.fix = { description: f.fix.description, value: f.fix.value };
+  if (f.explain) out.explain = f.explain;
+  return out;
 }

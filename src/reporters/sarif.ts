@@ -1,51 +1,160 @@
+import type { Invocation, Log, Notification, ReportingDescriptor, Result as SarifResult, Run } from 'sarif';
+import { RULE_ERROR } from '../engine.js';
 import type { LintResult, RuleMeta } from '../lint.js';
-import type { Finding } from '../rule.js';
+import { LEVELS, type Finding } from '../rule.js';
 
-/** SARIF 2.1.0, one run; URIs relative to the working directory (repository-relative in CI). */
-export function sarif(result: LintResult): string {
-  const rules = result.rules.map(descriptor);
-  const index = new Map(result.rules.map((r, i) => [r.id, i]));
-  const log = {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: result.tool.name,
-            semanticVersion: result.tool.version,
-            version: result.tool.version,
-            informationUri: result.tool.informationUri,
-            rules,
-            ...(Object.keys(result.tool.data).length > 0 ? { properties: { data: result.tool.data } } : {}),
-          },
-        },
-        results: result.findings.map((f) => resultOf(f, index.get(f.ruleId))),
-        columnKind: 'utf16CodeUnits',
-        properties: { notRun: result.notRun },
-      },
-    ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+/**
+ * GitHub code scanning rejects an upload above these (docs: "SARIF results exceed one or more limits").
+ * We emit one run and one location per result, so only the result and tag counts need guarding.
+ */
+export const GITHUB_LIMITS = { resultsPerRun: 25_000, tagsPerRule: 20 } as const;
+
+/** The partialFingerprints key: versioned, so a change of the fingerprint recipe can say so. */
+export const FINGERPRINT_KEY = 's3tablesLint/v1';
+
+export interface SarifOptions {
+  /** Most results kept (default: GitHub's 25,000 per run); the most severe are kept. */
+  maxResults?: number;
 }
 
-function descriptor(rule: RuleMeta): object {
+/**
+ * SARIF 2.1.0, one run, a pure function of the lint result. URIs are relative to the working
+ * directory (the repository root in CI), forward slashes, percent-encoded.
+ */
+export function sarif(result: LintResult, options: SarifOptions = {}): string {
+  return `${JSON.stringify(sarifLog(result, options), null, 2)}\n`;
+}
+
+export function sarifLog(result: LintResult, options: SarifOptions = {}): Log {
+  const max = options.maxResults ?? GITHUB_LIMITS.resultsPerRun;
+  const metas = [...result.rules];
+  // Every result needs its rule described (GitHub shows the descriptor at the top of an alert).
+  for (const f of result.findings) {
+    if (!metas.some((m) => m.id === f.ruleId)) metas.push(unknownRule(f.ruleId));
+  }
+  const index = new Map(metas.map((r, i) => [r.id, i]));
+  const kept = mostSevere(result.findings, max);
+  const notifications: Notification[] = [];
+  for (const f of result.findings) {
+    if (f.ruleId !== RULE_ERROR.id) continue;
+    notifications.push({
+      level: 'error',
+      message: { text: f.message },
+      descriptor: { id: RULE_ERROR.id },
+    });
+  }
+  const properties: Record<string, unknown> = { notRun: result.notRun };
+  if (kept.length < result.findings.length) {
+    const dropped = result.findings.length - kept.length;
+    properties['truncated'] = { total: result.findings.length, kept: kept.length, dropped };
+    notifications.push({
+      level: 'warning',
+      message: {
+        text: `${result.findings.length} results, over the ${max} a run may hold (GitHub code scanning's limit): the ${kept.length} most severe are included, ${dropped} left out; --format json lists them all.`,
+      },
+      descriptor: { id: 'results-truncated' },
+    });
+  }
+  const invocation: Invocation = { executionSuccessful: !result.crashed };
+  if (notifications.length > 0) invocation.toolExecutionNotifications = notifications;
+  const run: Run = {
+    tool: {
+      driver: {
+        name: result.tool.name,
+        version: result.tool.version,
+        semanticVersion: result.tool.version,
+        informationUri: result.tool.informationUri,
+        rules: metas.map(descriptor),
+        properties: { data: result.tool.data },
+      },
+    },
+    invocations: [invocation],
+    results: kept.map((f) => resultOf(f, index.get(f.ruleId))),
+    columnKind: 'utf16CodeUnits',
+    properties,
+  };
+  return { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [run] };
+}
+
+/** The `limit` most severe findings, in their original (engine) order. */
+function mostSevere(findings: readonly Finding[], limit: number): readonly Finding[] {
+  if (findings.length <= limit) return findings;
+  const rank = findings
+    .map((f, i) => ({ i, severity: LEVELS.indexOf(f.level) }))
+    .sort((a, b) => b.severity - a.severity || a.i - b.i)
+    .slice(0, limit)
+    .map((x) => x.i)
+    .sort((a, b) => a - b);
+  return rank.map((i) => findings[i] as Finding);
+}
+
+function unknownRule(id: string): RuleMeta {
+  return {
+    id,
+    description: `Findings of ${id}.`,
+    level: 'warning',
+    helpUri: 'https://github.com/s3tables-lint/s3tables-lint#rules',
+  };
+}
+
+/** `parse-error` → `ParseError`: SARIF wants `name` readable and different from the opaque `id`. */
+export function ruleName(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+function descriptor(rule: RuleMeta): ReportingDescriptor {
+  const seeAlso = rule.seeAlso ?? [];
+  const tags = (rule.tags ?? []).slice(0, GITHUB_LIMITS.tagsPerRule);
+  const properties: Record<string, unknown> = {};
+  if (tags.length > 0) properties['tags'] = tags;
+  if (seeAlso.length > 0) properties['seeAlso'] = seeAlso;
+  const also = seeAlso.length > 0 ? ` Related checks: ${seeAlso.join(', ')}.` : '';
   return {
     id: rule.id,
-    name: rule.id,
+    name: ruleName(rule.id),
     shortDescription: { text: rule.description },
-    fullDescription: { text: rule.description },
+    fullDescription: {
+      text: `${rule.description} Default level: ${rule.level}.${rule.requiresAws ? ' Runs only with AWS access.' : ''}`,
+    },
     help: {
-      text: `${rule.description} See ${rule.helpUri}`,
-      markdown: `${rule.description} [More](${rule.helpUri})`,
+      text: `${rule.description}\nDefault level: ${rule.level}.${also}\nDocumentation: ${rule.helpUri}`,
+      markdown: [
+        `**${rule.id}** (default level: \`${rule.level}\`)`,
+        '',
+        rule.description,
+        ...(seeAlso.length > 0 ? ['', `Related checks: ${seeAlso.map((s) => `\`${s}\``).join(', ')}.`] : []),
+        '',
+        `Documentation: [${rule.helpUri}](${rule.helpUri})`,
+      ].join('\n'),
     },
     helpUri: rule.helpUri,
     defaultConfiguration: { level: rule.level },
-    ...(rule.seeAlso?.length ? { properties: { seeAlso: rule.seeAlso } } : {}),
+    ...(Object.keys(properties).length > 0 ? { properties } : {}),
   };
 }
 
-function resultOf(f: Finding, ruleIndex: number | undefined): object {
+/**
+ * A relative URI reference for a file name as the engine prints it (relative to the working
+ * directory, forward slashes). Each segment is percent-encoded, so `#`, `?`, `%`, spaces and
+ * a `:` (which would read as a scheme) stay part of the path. Files outside the working directory
+ * keep their `../` segments: still relative, and consistent from run to run.
+ */
+export function fileUri(file: string): string {
+  return file
+    .replace(/\\/g, '/')
+    .replace(/^\/+/, '')
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+function resultOf(f: Finding, ruleIndex: number | undefined): SarifResult {
+  const properties: Record<string, unknown> = { path: f.path };
+  if (f.fix) properties['fix'] = f.fix;
+  if (f.explain) properties['explain'] = f.explain;
   return {
     ruleId: f.ruleId,
     ...(ruleIndex !== undefined ? { ruleIndex } : {}),
@@ -54,12 +163,12 @@ function resultOf(f: Finding, ruleIndex: number | undefined): object {
     locations: [
       {
         physicalLocation: {
-          artifactLocation: { uri: encodeURI(f.file) },
+          artifactLocation: { uri: fileUri(f.file) },
           region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
         },
       },
     ],
-    partialFingerprints: { 's3tablesLint/v1': f.fingerprint },
-    ...(f.fix ? { properties: { fix: f.fix } } : {}),
+    partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    properties,
   };
 }

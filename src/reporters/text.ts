@@ -11,6 +11,28 @@ const COLORS: Record<Level, string> = { error: '\u001b[31m', warning: '\u001b[33
 const DIM = '\u001b[2m';
 const RESET = '\u001b[0m';
 
+export interface ColorContext {
+  /** `--no-color` was given. */
+  noColor: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Standard output is a terminal. */
+  isTTY: boolean;
+  /** The report goes to a file (`--output`). */
+  toFile: boolean;
+}
+
+/**
+ * Colour only on a terminal. Never with `--no-color`, a non-empty `NO_COLOR` (no-color.org), into a
+ * file, or on `TERM=dumb`. `FORCE_COLOR` (any value but `0`/`false`) turns it on where standard output
+ * is not a terminal (CI logs); `FORCE_COLOR=0` turns it off. `--no-color` and `NO_COLOR` win.
+ */
+export function useColor(c: ColorContext): boolean {
+  if (c.noColor || c.toFile || (c.env['NO_COLOR'] ?? '') !== '') return false;
+  const force = c.env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  return c.isTTY && c.env['TERM'] !== 'dumb';
+}
+
 /** `file:line:col level rule-id message`, then the fix to paste, then a summary line. */
 export function text(result: Pick<LintResult, 'findings'>, options: TextOptions): string {
   const findings = result.findings;
