@@ -264,6 +264,13 @@ describe('SARIF reporter', () => {
     );
   });
 
+  it('a finding whose rule is not in the result still gets a descriptor, so ruleIndex holds', () => {
+    const log = keep('undescribed-rule', sarif(synthetic([{ ...finding(0, 'note'), ruleId: 'other-rule' }])));
+    expect(log.runs[0]?.tool.driver.rules?.map((r) => r.id)).toEqual(['demo-star-resource', 'other-rule']);
+    expect(results(log)[0]).toMatchObject({ ruleId: 'other-rule', ruleIndex: 1 });
+    expect(githubProblems(log)).toEqual([]);
+  });
+
   it('rule names are readable and differ from ids', () => {
     expect(ruleName('parse-error')).toBe('ParseError');
     expect(ruleName('iam-pass-role-2')).toBe('IamPassRole2');
@@ -279,7 +286,7 @@ describe('SARIF reporter', () => {
     }
     for (const scenario of folders(join(ROOT, 'fixtures/e2e')))
       files.push(join(ROOT, 'fixtures/e2e', scenario, 'expected.sarif'));
-    expect(logs.length).toBeGreaterThanOrEqual(7);
+    expect(logs.length).toBeGreaterThanOrEqual(8);
     for (const file of files) {
       const log = parse(readFileSync(file, 'utf8'));
       expect(schemaErrors(log), file).toEqual([]);
