@@ -41,13 +41,25 @@ export function multitool(files: readonly string[]): MultitoolVerdict {
   const out = join(mkdtempSync(join(tmpdir(), 's3tl-multitool-')), 'validation.sarif');
   const r = spawnSync(
     BINARY,
-    ['validate', ...files, '--rule-kind', 'Gh;Sarif', '-o', out, '--log', 'ForceOverwrite', '--quiet'],
+    ['validate', ...files, '--rule-kind', 'Gh;Sarif', '-o', out, '--log', 'ForceOverwrite'],
     { encoding: 'utf8', env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } },
   );
   if (r.status !== 0) throw new Error(`Sarif.Multitool exited ${r.status}: ${r.stderr}${r.stdout}`);
+  // It skips files over 10 MB (WRN997) and still says "completed successfully": count what it read.
+  if (!r.stdout.includes(`Done. ${files.length} files scanned.`))
+    throw new Error(`Sarif.Multitool did not scan all ${files.length} files:\n${r.stdout}`);
   const log = JSON.parse(readFileSync(out, 'utf8')) as Log;
   const verdict: MultitoolVerdict = { errors: [], warnings: [] };
   for (const run of log.runs) {
+    for (const invocation of run.invocations ?? []) {
+      const notes = [
+        ...(invocation.toolConfigurationNotifications ?? []),
+        ...(invocation.toolExecutionNotifications ?? []),
+      ];
+      for (const n of notes)
+        verdict.errors.push(`${n.descriptor?.id ?? 'notification'} ${n.message.text ?? ''}`);
+      if (!invocation.executionSuccessful) verdict.errors.push('Sarif.Multitool: execution not successful');
+    }
     for (const result of run.results ?? []) {
       const where = result.locations?.[0]?.physicalLocation;
       const line = `${result.ruleId} ${where?.artifactLocation?.uri ?? ''}:${where?.region?.startLine ?? ''} ${(result.message.arguments ?? []).join(' | ')}`;
