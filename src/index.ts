@@ -6,5 +6,5 @@ export type { Doc, Model, PolicyDoc, ReplicationDoc, RoleDoc, SourceFile } from 
 export { text, useColor } from './reporters/text.js';
 export { github } from './reporters/github.js';
 export { json } from './reporters/json.js';
-export { sarif, sarifLog } from './reporters/sarif.js';
+export { sarif } from './reporters/sarif.js';
 export { default as rules } from '../rules/index.js';

@@ -25,7 +25,7 @@ export function sarif(result: LintResult, options: SarifOptions = {}): string {
   return `${JSON.stringify(sarifLog(result, options), null, 2)}\n`;
 }
 
-export function sarifLog(result: LintResult, options: SarifOptions = {}): Log {
+function sarifLog(result: LintResult, options: SarifOptions = {}): Log {
   const max = options.maxResults ?? GITHUB_LIMITS.resultsPerRun;
   const metas = [...result.rules];
   // Every result needs its rule described (GitHub shows the descriptor at the top of an alert).
