@@ -12,6 +12,8 @@ export default defineRule({
         doc: p.doc,
         path: [],
         message: p.message,
+        // One per file; the message holds offsets, which must not move the fingerprint.
+        key: 'unreadable',
         range: { offset: p.offset ?? 0, length: p.length ?? 0 },
       });
     }

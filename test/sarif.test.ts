@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { lint, lintTexts, TOOL, type LintResult } from '../src/lint.js';
 import { FINGERPRINT_KEY, fileUri, GITHUB_LIMITS, ruleName, sarif } from '../src/reporters/sarif.js';
 import { defineRule, type Finding, type Level, type Rule } from '../src/rule.js';
+import parseError from '../rules/parse-error.js';
 import { folders, ROOT } from './helpers/cases.js';
 import { multitool, schemaErrors } from './helpers/sarif.js';
 
@@ -48,6 +49,11 @@ const crashing: Rule = defineRule({
 });
 
 const parse = (s: string): Log => JSON.parse(s) as Log;
+const dirWith = (name: string, bytes: Buffer): string => {
+  const dir = mkdtempSync(join(tmpdir(), 's3tl-sarif-'));
+  writeFileSync(join(dir, name), bytes);
+  return dir;
+};
 const results = (log: Log): Result[] => log.runs[0]?.results ?? [];
 
 /** What GitHub code scanning needs beyond the schema (tooling.md §3); [] when all is well. */
@@ -177,6 +183,15 @@ describe('SARIF reporter', () => {
       r?.locations?.[0]?.physicalLocation?.region?.startLine;
     expect(line(before[0])).toBe(3);
     expect(line(after[0])).toBe(7);
+  });
+
+  it('a parse error keeps its fingerprint when lines are added above it', async () => {
+    const bad = (text: string): Promise<LintResult> =>
+      lint(['p.json'], { cwd: dirWith('p.json', Buffer.from(text, 'latin1')), rules: [parseError] });
+    const before = results(parse(sarif(await bad('{\n "a": "caf\u00e9"\n}\n'))));
+    const after = results(parse(sarif(await bad('\n\n{\n "a": "caf\u00e9"\n}\n'))));
+    expect(after[0]?.message.text).not.toBe(before[0]?.message.text); // the offset moved
+    expect(after[0]?.partialFingerprints).toEqual(before[0]?.partialFingerprints);
   });
 
   it('an empty run has results: [] and still describes the rules', async () => {
