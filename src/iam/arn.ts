@@ -2,6 +2,8 @@
  * ARNs of S3 Tables replication: parsing, the API model's patterns (what a PUT accepts) and the
  * stricter rules real resources follow, with one precise message per problem.
  */
+import type { ReplicationDoc } from '../model.js';
+import type { Path, Report } from '../rule.js';
 
 /** `arn:partition:service:region:account:resource`; the resource keeps any further colons. */
 export interface Arn {
@@ -172,7 +174,7 @@ function explainS3Tables(kind: 'table-bucket' | 'table', value: string): ArnProb
   const slash = rest.indexOf('/');
   const bucket = slash === -1 ? rest : rest.slice(0, slash);
   const tail = slash === -1 ? undefined : rest.slice(slash + 1);
-  checkBucketName(bucket, err, warn);
+  checkBucketName(bucket, (b) => fixed({ resource: `bucket/${b}${rest.slice(bucket.length)}` }), err, warn);
 
   if (kind === 'table-bucket') {
     if (tail !== undefined) {
@@ -342,6 +344,7 @@ function checkAccount(account: string, err: (m: string) => void): void {
 
 function checkBucketName(
   name: string,
+  fixed: (name: string) => string,
   err: (m: string, fix?: string) => void,
   warn: (m: string) => void,
 ): void {
@@ -350,7 +353,13 @@ function checkBucketName(
   }
   const bad = invalidChars(name, /[a-z0-9_-]/);
   if (bad) {
-    err(`has a bucket name with ${bad}; table bucket names use lower-case letters, digits and "-"`);
+    // Upper case is the one mistake with an obvious correction: bucket names are lower case.
+    const lower = name.toLowerCase();
+    const fix = /^[a-z0-9-]{3,63}$/.test(lower) && lower !== name ? fixed(lower) : undefined;
+    err(
+      `has a bucket name with ${bad}; table bucket names use lower-case letters, digits and "-"${fix ? ` (use ${q(lower)})` : ''}`,
+      fix,
+    );
   }
   if (name.includes('_')) warn(`has a bucket name with "_"; table bucket names cannot contain underscores`);
   if (/^-|-$/.test(name))
@@ -378,4 +387,75 @@ export function bucketArnOf(value: string): string | undefined {
   if (!arn) return undefined;
   const m = /^bucket\/([^/]+)(?:\/table\/.*)?$/.exec(arn.resource);
   return m ? formatArn({ ...arn, resource: `bucket/${m[1]}` }) : undefined;
+}
+
+/** A string ARN inside a replication document, where it sits (relative to the document's root). */
+export interface ArnAt {
+  value: string;
+  path: Path;
+  /** How messages name the field, e.g. `destinationTableBucketARN`. */
+  field: string;
+}
+
+export interface ReplicationArns {
+  /** `tableArn` (table level) or `tableBucketARN` (bucket level); absent in Get output. */
+  source?: ArnAt & { kind: 'table' | 'table-bucket' };
+  role?: ArnAt;
+  /** Every string `destinationTableBucketARN`, with its rule and position. */
+  destinations: (ArnAt & { rule: number; index: number })[];
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The ARNs of a replication document. Values that are not strings are left to the shape check. */
+export function replicationArns(doc: ReplicationDoc): ReplicationArns {
+  const out: ReplicationArns = { destinations: [] };
+  const data = doc.data;
+  if (!isRecord(data)) return out;
+  if (doc.sourceKey) {
+    const value = data[doc.sourceKey];
+    if (typeof value === 'string') {
+      const kind = doc.sourceKey === 'tableArn' ? 'table' : 'table-bucket';
+      out.source = { value, path: [doc.sourceKey], field: doc.sourceKey, kind };
+    }
+  }
+  const config = data['configuration'];
+  if (!isRecord(config)) return out;
+  const role = config['role'];
+  if (typeof role === 'string') out.role = { value: role, path: ['configuration', 'role'], field: 'role' };
+  const rules = config['rules'];
+  if (!Array.isArray(rules)) return out;
+  rules.forEach((rule: unknown, r) => {
+    const destinations = isRecord(rule) ? rule['destinations'] : undefined;
+    if (!Array.isArray(destinations)) return;
+    destinations.forEach((d: unknown, i) => {
+      const value = isRecord(d) ? d['destinationTableBucketARN'] : undefined;
+      if (typeof value !== 'string') return;
+      const path = ['configuration', 'rules', r, 'destinations', i, 'destinationTableBucketARN'];
+      out.destinations.push({ value, path, field: 'destinationTableBucketARN', rule: r, index: i });
+    });
+  });
+  return out;
+}
+
+/** `configuration.rules[0].destinations[1]`: a path as users read it. */
+export const pathText = (path: Path): string =>
+  path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+
+/** A value for a message: quoted, and shortened when absurdly long. */
+export const show = (value: string): string =>
+  JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
+
+/** Reports every problem of one ARN, each at its own level, with the corrected value when derivable. */
+export function reportArn(report: (r: Report) => void, doc: ReplicationDoc, at: ArnAt, kind: ArnKind): void {
+  for (const p of explainArn(kind, at.value)) {
+    report({
+      doc,
+      path: at.path,
+      level: p.level,
+      message: `${at.field} ${show(at.value)} ${p.message}`,
+      ...(p.fix !== undefined ? { fix: { description: `set ${pathText(at.path)} to`, value: p.fix } } : {}),
+    });
+  }
 }

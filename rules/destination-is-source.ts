@@ -1,0 +1,29 @@
+import { bucketArnOf, replicationArns, show } from '../src/iam/arn.js';
+import { defineRule } from '../src/rule.js';
+
+export default defineRule({
+  id: 'destination-is-source',
+  description:
+    'A replication destination must not be the source table bucket (or the bucket holding the source table).',
+  level: 'error',
+  helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-replication-setting-up.html',
+  check({ model, report }) {
+    for (const doc of model.replications) {
+      const { source, destinations } = replicationArns(doc);
+      const sourceBucket = source && bucketArnOf(source.value);
+      if (!source || !sourceBucket) continue;
+      for (const d of destinations) {
+        if (bucketArnOf(d.value) !== sourceBucket) continue;
+        const what =
+          source.kind === 'table'
+            ? 'the table bucket that holds the source table'
+            : 'the source table bucket';
+        report({
+          doc,
+          path: d.path,
+          message: `${d.field} ${show(d.value)} is ${what}; replicate to another table bucket (one in another Region or account is fine)`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,55 @@
+import { bucketArnOf, pathText, replicationArns, show } from '../src/iam/arn.js';
+import { defineRule } from '../src/rule.js';
+
+export default defineRule({
+  id: 'duplicate-destination',
+  description: 'A replication rule must not list the same destination table bucket twice.',
+  level: 'warning',
+  helpUri:
+    'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3Buckets_TableBucketReplicationConfiguration.html',
+  check({ model, report }) {
+    for (const doc of model.replications) {
+      const { destinations } = replicationArns(doc);
+      const first = new Map<string, (typeof destinations)[number]>();
+      const dropped = new Map<number, Set<number>>();
+      const reports: { at: (typeof destinations)[number]; earlier: (typeof destinations)[number] }[] = [];
+      for (const d of destinations) {
+        // A table ARN written for its bucket names that bucket (table-bucket-arn reports the form).
+        const key = `${d.rule}\u0000${bucketArnOf(d.value) ?? d.value}`;
+        const earlier = first.get(key);
+        if (!earlier) {
+          first.set(key, d);
+          continue;
+        }
+        reports.push({ at: d, earlier });
+        if (!dropped.has(d.rule)) dropped.set(d.rule, new Set());
+        dropped.get(d.rule)?.add(d.index);
+      }
+      for (const { at, earlier } of reports) {
+        const same = earlier.value === at.value ? 'is already listed at' : 'names the same table bucket as';
+        const listPath = at.path.slice(0, -2);
+        const list = listDestinations(doc.data, at.rule);
+        report({
+          doc,
+          path: at.path,
+          message: `${at.field} ${show(at.value)} ${same} ${pathText(earlier.path.slice(0, -1))}; remove this entry`,
+          ...(list
+            ? {
+                fix: {
+                  description: `replace ${pathText(listPath)} with`,
+                  value: list.filter((_, i) => !dropped.get(at.rule)?.has(i)),
+                },
+              }
+            : {}),
+        });
+      }
+    }
+  },
+});
+
+function listDestinations(data: unknown, rule: number): unknown[] | undefined {
+  const get = (v: unknown, k: string | number): unknown =>
+    typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[k] : undefined;
+  const list = get(get(get(get(data, 'configuration'), 'rules'), rule), 'destinations');
+  return Array.isArray(list) ? list : undefined;
+}

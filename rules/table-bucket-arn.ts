@@ -1,0 +1,17 @@
+import { reportArn, replicationArns } from '../src/iam/arn.js';
+import { defineRule } from '../src/rule.js';
+
+export default defineRule({
+  id: 'table-bucket-arn',
+  description:
+    'The source tableBucketARN and every destinationTableBucketARN must be valid S3 Tables table bucket ARNs.',
+  level: 'error',
+  helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3Buckets_ReplicationDestination.html',
+  check({ model, report }) {
+    for (const doc of model.replications) {
+      const { source, destinations } = replicationArns(doc);
+      if (source?.kind === 'table-bucket') reportArn(report, doc, source, 'table-bucket');
+      for (const d of destinations) reportArn(report, doc, d, 'table-bucket');
+    }
+  },
+});
