@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import { minimatch } from 'minimatch';
 import { UsageError } from './errors.js';
 import { buildTree, lineStarts, locate, region } from './load/json.js';
@@ -106,9 +107,15 @@ function finish(raw: { rule: string; level: Level; report: Report }[]): Finding[
   return [...byKey.values()].sort(compare);
 }
 
+// node:crypto costs several milliseconds to load; a clean run never needs it.
+let cryptoModule: typeof Crypto | undefined;
+const crypto = (): typeof Crypto =>
+  (cryptoModule ??= createRequire(import.meta.url)('node:crypto') as typeof Crypto);
+
 /** Stable across line shifts: no line numbers, only the JSON path and the finding's identity. */
 function fingerprint(rule: string, file: string, path: readonly (string | number)[], key: string): string {
-  return createHash('sha256')
+  return crypto()
+    .createHash('sha256')
     .update(JSON.stringify([rule, file, path, key]))
     .digest('hex')
     .slice(0, 32);

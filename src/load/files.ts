@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { minimatch } from 'minimatch';
+import { Minimatch } from 'minimatch';
 import { UsageError } from '../errors.js';
 
 export interface Target {
@@ -50,11 +50,11 @@ export function expand(
         notes.push(`no files to lint in ${arg} (looked for ${options.include.join(', ')})`);
     } else if (GLOB.test(arg)) {
       const base = resolve(options.cwd, staticBase(arg));
-      const pattern = toPosix(resolve(options.cwd, arg));
+      const pattern = matcher([toPosix(resolve(options.cwd, arg))], false);
       const before = targets.length;
       if (statOrUndefined(base)?.isDirectory()) {
         walk(base, { ...options, include: ['**'] }, (file) => {
-          if (minimatch(toPosix(file), pattern, { dot: false })) add(file, false);
+          if (pattern(toPosix(file))) add(file, false);
         });
       }
       if (targets.length === before) throw new UsageError(`no files match the pattern ${arg}`);
@@ -70,10 +70,13 @@ export function expand(
 }
 
 function walk(root: string, options: ExpandOptions, visit: (file: string) => void): void {
+  const include = matcher(options.include, true);
+  const exclude = matcher(options.exclude, true);
   const visited = new Set<string>();
-  const stack = [root];
+  // Each directory with its path relative to root (posix), so entries need no path.relative.
+  const stack: [string, string][] = [[root, '']];
   while (stack.length > 0) {
-    const dir = stack.pop() as string;
+    const [dir, relDir] = stack.pop() as [string, string];
     let real: string;
     try {
       real = realpathSync(dir);
@@ -89,31 +92,34 @@ function walk(root: string, options: ExpandOptions, visit: (file: string) => voi
       throw new UsageError(`cannot read directory ${relative(options.cwd, dir) || '.'}: ${code(cause)}`);
     }
     const files: string[] = [];
-    const dirs: string[] = [];
+    const dirs: [string, string][] = [];
     for (const entry of entries) {
       const full = join(dir, entry.name);
-      const rel = toPosix(relative(root, full));
+      const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
         const target = statOrUndefined(full);
         isDir = target?.isDirectory() ?? false;
         // A link that loops or dangles is still a file the user put there: the reader reports it.
-        isFile = target ? target.isFile() : matches(rel, options.include);
+        isFile = target ? target.isFile() : include(rel);
       }
       if (isDir) {
-        if (!matches(`${rel}/`, options.exclude) && !matches(`${rel}/x`, options.exclude)) dirs.push(full);
-      } else if (isFile && matches(rel, options.include) && !matches(rel, options.exclude)) {
+        if (!exclude(`${rel}/`) && !exclude(`${rel}/x`)) dirs.push([full, rel]);
+      } else if (isFile && include(rel) && !exclude(rel)) {
         files.push(full);
       }
     }
     files.sort().forEach(visit);
-    stack.push(...dirs.sort().reverse());
+    stack.push(...dirs.sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0)));
   }
 }
 
-const matches = (rel: string, globs: readonly string[]): boolean =>
-  globs.some((g) => minimatch(rel, g, { dot: true }));
+/** Compiles globs once per scan (a scan tests every file against them). */
+function matcher(globs: readonly string[], dot: boolean): (path: string) => boolean {
+  const compiled = globs.map((g) => new Minimatch(g, { dot }));
+  return (path) => compiled.some((mm) => mm.match(path));
+}
 
 function staticBase(glob: string): string {
   const parts = glob.split(/[\\/]/);
@@ -121,7 +127,14 @@ function staticBase(glob: string): string {
   return parts.slice(0, index).join('/') || '.';
 }
 
-export const toPosix = (p: string): string => p.split(sep).join('/');
+export const toPosix = (p: string): string => (sep === '/' ? p : p.split(sep).join('/'));
+
+/** Relative to cwd with forward slashes; a path under cwd (the common case) skips path.relative. */
+export function displayName(cwd: string, path: string): string {
+  const prefix = cwd.endsWith(sep) ? cwd : cwd + sep;
+  if (path.startsWith(prefix) && path.length > prefix.length) return toPosix(path.slice(prefix.length));
+  return toPosix(relative(cwd, path)) || path;
+}
 
 function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
   try {

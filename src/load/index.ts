@@ -1,9 +1,8 @@
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
 import { emptyModel, type FileDoc, type Model, type SourceFile } from '../model.js';
 import { classify } from './classify.js';
-import { expand, toPosix, type ExpandOptions, type Target } from './files.js';
-import { depthExceeds, parseJson } from './json.js';
+import { displayName, expand, type ExpandOptions, type Target } from './files.js';
+import { depthExceeds, parseJson, type JsonTree } from './json.js';
 
 /** Larger files are reported, not read: policies are KB, authorization details tens of MB. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -37,8 +36,11 @@ export function loadTexts(inputs: readonly { name: string; text: string }[]): Mo
 }
 
 function readTarget(target: Target, options: LoadOptions, model: Model): void {
-  const name = target.path === '-' ? '<stdin>' : toPosix(relative(options.cwd, target.path)) || target.path;
-  const file: SourceFile = { name, text: '', explicit: target.explicit };
+  const name = target.path === '-' ? '<stdin>' : displayName(options.cwd, target.path);
+  const file: SourceFile =
+    target.path === '-'
+      ? { name, text: '', explicit: target.explicit }
+      : new DiskFile(name, target.explicit, target.path);
   let bytes: Buffer;
   try {
     if (target.path !== '-') {
@@ -66,15 +68,51 @@ function readTarget(target: Target, options: LoadOptions, model: Model): void {
     return problem(model, file, `file is not valid UTF-8 (${what}); save it as UTF-8`, prefix.length);
   }
   file.text = text;
-  addText(model, file);
+  if (addText(model, file) && file instanceof DiskFile) file.forget(bytes.length);
 }
 
-function addText(model: Model, file: SourceFile): void {
+/**
+ * Most files have no finding, and a kept copy of every text is most of the memory a large run
+ * needs: a file that loaded cleanly drops its text and reads it again only if a finding needs a
+ * position. If the file changed meanwhile, positions fall back to its start rather than lie.
+ */
+class DiskFile implements SourceFile {
+  tree?: JsonTree;
+  #text: string | undefined = '';
+  #size = 0;
+  constructor(
+    readonly name: string,
+    readonly explicit: boolean,
+    private readonly path: string,
+  ) {}
+  get text(): string {
+    return (this.#text ??= reread(this.path, this.#size));
+  }
+  set text(value: string) {
+    this.#text = value;
+  }
+  forget(size: number): void {
+    this.#text = undefined;
+    this.#size = size;
+  }
+}
+
+function reread(path: string, size: number): string {
+  try {
+    const bytes = readFileSync(path);
+    return bytes.length === size ? new TextDecoder('utf-8', { fatal: true }).decode(bytes) : '';
+  } catch {
+    return '';
+  }
+}
+
+/** Parses and classifies one file; true when it loaded without a problem. */
+function addText(model: Model, file: SourceFile): boolean {
   const text = file.text;
-  if (text.trim() === '') return problem(model, file, 'file is empty; expected a JSON document');
+  if (!/\S/.test(text)) return fail(model, file, 'file is empty; expected a JSON document');
   const parsed = parseJson(text);
   if ('error' in parsed)
-    return problem(model, file, parsed.error.message, parsed.error.offset, parsed.error.length);
+    return fail(model, file, parsed.error.message, parsed.error.offset, parsed.error.length);
   const docs = classify(file, parsed.value);
   if (!docs) {
     if (file.explicit) {
@@ -87,10 +125,10 @@ function addText(model: Model, file: SourceFile): void {
         'unknown-document',
       );
     }
-    return;
+    return false;
   }
   if (depthExceeds(parsed.value, MAX_DEPTH)) {
-    return problem(
+    return fail(
       model,
       file,
       `JSON nests deeper than ${MAX_DEPTH} levels; no IAM or replication document does`,
@@ -102,7 +140,13 @@ function addText(model: Model, file: SourceFile): void {
     else if (doc.kind === 'policy') model.policies.push(doc);
     else if (doc.kind === 'role') model.roles.push(doc);
   }
+  return true;
 }
+
+const fail = (...args: Parameters<typeof problem>): false => {
+  problem(...args);
+  return false;
+};
 
 function problem(
   model: Model,

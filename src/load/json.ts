@@ -140,18 +140,18 @@ export function region(starts: readonly number[], offset: number, length: number
   return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
 }
 
-/** Depth of nesting, measured without recursion; stops counting past `limit`. */
+/** Depth of nesting; recursion stops past `limit`, so the stack stays shallow whatever the input. */
 export function depthExceeds(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop() as [unknown, number];
-    if (typeof item !== 'object' || item === null) continue;
+  const deeper = (item: unknown, depth: number): boolean => {
+    if (typeof item !== 'object' || item === null) return false;
     if (depth > limit) return true;
+    // Object.values, not for…in: a "__proto__" member parsed from JSON is an own property.
     for (const next of Array.isArray(item) ? item : Object.values(item)) {
-      if (typeof next === 'object' && next !== null) stack.push([next, depth + 1]);
+      if (typeof next === 'object' && next !== null && deeper(next, depth + 1)) return true;
     }
-  }
-  return false;
+    return false;
+  };
+  return deeper(value, 1);
 }
 
 /** A path as people write it: `Statement[0].Principal.AWS`. */

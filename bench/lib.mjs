@@ -1,0 +1,83 @@
+// Shared measuring helpers for bench sections: run a child process N times, report the median
+// wall time and the peak RSS. Numbers come from one `npm run bench`; nothing here is a test.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+export const CLI = join(ROOT, 'dist/cli.js');
+
+/**
+ * Peak RSS of a child: GNU time's %M (KiB) when /usr/bin/time exists, otherwise a preload that
+ * prints process.resourceUsage().maxRSS (KiB) when the child exits.
+ */
+const GNU_TIME = '/usr/bin/time';
+export const RSS_METHOD = existsSync(GNU_TIME) ? 'GNU time %M' : 'preload: process.resourceUsage().maxRSS';
+const PRELOAD = join(ROOT, 'bench/maxrss.cjs');
+
+/** One run: wall milliseconds, peak RSS in MB, exit status. */
+export function runOnce(args, options = {}) {
+  const scratch = mkdtempSync(join(tmpdir(), 's3tl-bench-'));
+  const rssFile = join(scratch, 'rss');
+  let command = process.execPath;
+  let argv = args;
+  const env = { ...process.env, NO_COLOR: '1' };
+  if (RSS_METHOD.startsWith('GNU')) {
+    command = GNU_TIME;
+    argv = ['-f', '%M', '-o', rssFile, process.execPath, ...args];
+  } else {
+    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim();
+    env.S3TL_BENCH_RSS_FILE = rssFile;
+  }
+  const start = performance.now();
+  const r = spawnSync(command, argv, {
+    cwd: options.cwd ?? ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = performance.now() - start;
+  if (r.error) throw r.error;
+  const kib = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+  rmSync(scratch, { recursive: true, force: true });
+  if (options.expectStatus !== undefined && !options.expectStatus.includes(r.status)) {
+    throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
+  }
+  return { ms, rssMb: kib / 1024, status: r.status };
+}
+
+/** `runs` runs after one warm-up (file cache); median wall time and median/max peak RSS. */
+export function measure(args, { runs, ...options }) {
+  runOnce(args, options);
+  const samples = Array.from({ length: runs }, () => runOnce(args, options));
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const rss = samples.map((s) => s.rssMb).sort((a, b) => a - b);
+  return {
+    ms: median(ms),
+    min: ms[0],
+    max: ms[ms.length - 1],
+    rssMb: median(rss),
+    rssMax: rss[rss.length - 1],
+    status: samples[0].status,
+  };
+}
+
+const median = (sorted) => {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+export const fmtMs = (m) => `${m.ms.toFixed(1)} ms [${m.min.toFixed(1)}–${m.max.toFixed(1)}]`;
+export const fmtMb = (m) => `${m.rssMb.toFixed(1)} MB (max ${m.rssMax.toFixed(1)})`;
+
+/** A goal line: `✓`/`✗`, the value and the goal. */
+export function goal(label, value, limit, unit) {
+  const ok = value <= limit;
+  return { ok, line: `${ok ? 'ok  ' : 'MISS'} ${label}: ${value.toFixed(2)}${unit} (goal ≤ ${limit}${unit})` };
+}
+
+export function scratchDir(prefix) {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
