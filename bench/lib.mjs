@@ -21,16 +21,12 @@ const PRELOAD = join(ROOT, 'bench/maxrss.cjs');
 export function runOnce(args, options = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 's3tl-bench-'));
   const rssFile = join(scratch, 'rss');
-  let command = process.execPath;
-  let argv = args;
-  const env = { ...process.env, NO_COLOR: '1' };
-  if (RSS_METHOD.startsWith('GNU')) {
-    command = GNU_TIME;
-    argv = ['-f', '%M', '-o', rssFile, process.execPath, ...args];
-  } else {
-    env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} --require ${PRELOAD}`.trim();
-    env.S3TL_BENCH_RSS_FILE = rssFile;
-  }
+  const gnu = RSS_METHOD.startsWith('GNU');
+  const command = gnu ? GNU_TIME : process.execPath;
+  const argv = gnu
+    ? ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...args]
+    : ['--require', PRELOAD, ...args];
+  const env = { ...process.env, NO_COLOR: '1', S3TL_BENCH_RSS_FILE: rssFile };
   const start = performance.now();
   const r = spawnSync(command, argv, {
     cwd: options.cwd ?? ROOT,
@@ -40,24 +36,37 @@ export function runOnce(args, options = {}) {
   });
   const ms = performance.now() - start;
   if (r.error) throw r.error;
-  const kib = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+  // GNU time may print a status line first; the numbers are on the last line.
+  const [kib, user, system] = readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number);
   rmSync(scratch, { recursive: true, force: true });
   if (options.expectStatus !== undefined && !options.expectStatus.includes(r.status)) {
     throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.toString().slice(0, 500)}`);
   }
-  return { ms, rssMb: kib / 1024, status: r.status };
+  return { ms, cpuMs: (user + system) * 1000, rssMb: kib / 1024, status: r.status };
 }
 
-/** `runs` runs after one warm-up (file cache); median wall time and median/max peak RSS. */
-export function measure(args, { runs, ...options }) {
-  runOnce(args, options);
-  const samples = Array.from({ length: runs }, () => runOnce(args, options));
-  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
-  const rss = samples.map((s) => s.rssMb).sort((a, b) => a - b);
+/**
+ * Measures commands side by side: one warm-up each (file cache), then `runs` rounds that run
+ * every command once, interleaved, so load on the machine hits all of them alike.
+ */
+export function compare(commands, { runs, ...options }) {
+  for (const c of commands) runOnce(c.args, { ...options, ...c.options });
+  const samples = commands.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    commands.forEach((c, k) => samples[k].push(runOnce(c.args, { ...options, ...c.options })));
+  }
+  return samples.map(summarise);
+}
+
+function summarise(samples) {
+  const sorted = (key) => samples.map((s) => s[key]).sort((a, b) => a - b);
+  const ms = sorted('ms');
+  const rss = sorted('rssMb');
   return {
     ms: median(ms),
     min: ms[0],
     max: ms[ms.length - 1],
+    cpuMs: median(sorted('cpuMs')),
     rssMb: median(rss),
     rssMax: rss[rss.length - 1],
     status: samples[0].status,
@@ -69,13 +78,17 @@ const median = (sorted) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-export const fmtMs = (m) => `${m.ms.toFixed(1)} ms [${m.min.toFixed(1)}–${m.max.toFixed(1)}]`;
+export const fmtMs = (m) =>
+  `${m.ms.toFixed(1)} ms [${m.min.toFixed(1)}–${m.max.toFixed(1)}], CPU ${m.cpuMs.toFixed(0)} ms`;
 export const fmtMb = (m) => `${m.rssMb.toFixed(1)} MB (max ${m.rssMax.toFixed(1)})`;
 
 /** A goal line: `✓`/`✗`, the value and the goal. */
 export function goal(label, value, limit, unit) {
   const ok = value <= limit;
-  return { ok, line: `${ok ? 'ok  ' : 'MISS'} ${label}: ${value.toFixed(2)}${unit} (goal ≤ ${limit}${unit})` };
+  return {
+    ok,
+    line: `${ok ? 'ok  ' : 'MISS'} ${label}: ${value.toFixed(2)}${unit} (goal ≤ ${limit}${unit})`,
+  };
 }
 
 export function scratchDir(prefix) {

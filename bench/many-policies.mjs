@@ -2,7 +2,7 @@
 // reads and JSON.parse-s them.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, fmtMb, fmtMs, goal, measure, scratchDir } from './lib.mjs';
+import { CLI, compare, fmtMb, fmtMs, goal, scratchDir } from './lib.mjs';
 
 const COUNT = 10_000;
 
@@ -50,6 +50,7 @@ export function policy(i) {
           Sid: 'UseKeys',
           Effect: 'Allow',
           Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:Encrypt'],
+          Condition: { StringLike: { 'kms:EncryptionContext:aws:s3:arn': [`${src}/*`, `${dst}/*`] } },
           Resource: [
             `arn:aws:kms:us-east-1:${account}:key/${String(i).padStart(8, '0')}-1111-2222-3333-444455556666`,
             `arn:aws:kms:us-west-2:${account}:key/${String(i).padStart(8, '0')}-7777-8888-9999-000011112222`,
@@ -91,10 +92,15 @@ export default {
         bytes += text.length;
         writeFileSync(join(sub, `role-policy-${i}.json`), text);
       }
-      const floor = measure(['-e', BASELINE, dir], { runs, expectStatus: [0] });
-      const cli = measure([CLI, dir], { runs, expectStatus: [0, 1] });
+      const [floor, cli] = compare(
+        [
+          { args: ['-e', BASELINE, dir], options: { expectStatus: [0] } },
+          { args: [CLI, dir], options: { expectStatus: [0, 1] } },
+        ],
+        { runs },
+      );
       return {
-        note: `${COUNT} files, ${(bytes / COUNT / 1024).toFixed(2)} KB each on average; CLI exit status ${cli.status}`,
+        note: `${COUNT} files, ${(bytes / COUNT / 1024).toFixed(2)} KB each on average; CLI exit status ${cli.status}; CPU ratio ${(cli.cpuMs / floor.cpuMs).toFixed(2)}×`,
         rows: [
           ['read + JSON.parse (node -e)', fmtMs(floor), fmtMb(floor)],
           ['node dist/cli.js <dir>', fmtMs(cli), fmtMb(cli)],

@@ -25,7 +25,8 @@ for (const section of chosen) {
   const result = section.run({ runs });
   if (result.note) console.log(result.note);
   const width = Math.max(...result.rows.map((r) => r[0].length));
-  for (const [label, time, rss] of result.rows) console.log(`  ${label.padEnd(width)}  ${time}  peak RSS ${rss}`);
+  for (const [label, time, rss] of result.rows)
+    console.log(`  ${label.padEnd(width)}  ${time}  peak RSS ${rss}`);
   for (const g of result.goals) {
     console.log(`  ${g.line}`);
     if (!g.ok) missed++;

@@ -72,6 +72,11 @@ export function expand(
 function walk(root: string, options: ExpandOptions, visit: (file: string) => void): void {
   const include = matcher(options.include, true);
   const exclude = matcher(options.exclude, true);
+  // `dir/**` patterns already pruned the directories a file could sit in; test files only against the others.
+  const excludeFile = matcher(
+    options.exclude.filter((g) => !g.endsWith('/**')),
+    true,
+  );
   const visited = new Set<string>();
   // Each directory with its path relative to root (posix), so entries need no path.relative.
   const stack: [string, string][] = [[root, '']];
@@ -106,7 +111,7 @@ function walk(root: string, options: ExpandOptions, visit: (file: string) => voi
       }
       if (isDir) {
         if (!exclude(`${rel}/`) && !exclude(`${rel}/x`)) dirs.push([full, rel]);
-      } else if (isFile && include(rel) && !exclude(rel)) {
+      } else if (isFile && include(rel) && !excludeFile(rel)) {
         files.push(full);
       }
     }

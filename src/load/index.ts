@@ -41,6 +41,24 @@ function readTarget(target: Target, options: LoadOptions, model: Model): void {
     target.path === '-'
       ? { name, text: '', explicit: target.explicit }
       : new DiskFile(name, target.explicit, target.path);
+  if (target.path !== '-') {
+    // The common case in one native call; the strict byte path only when U+FFFD shows up
+    // (invalid UTF-8 decodes to it) or the file may be over the limit.
+    let text: string;
+    try {
+      text = readFileSync(target.path, 'utf8');
+    } catch (cause) {
+      return problem(model, file, `cannot read file: ${errorCode(cause)}`);
+    }
+    if (
+      !text.includes('\uFFFD') &&
+      (text.length <= MAX_FILE_BYTES / 3 || Buffer.byteLength(text) <= MAX_FILE_BYTES)
+    ) {
+      file.text = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+      if (addText(model, file) && file instanceof DiskFile) file.forget(file.text.length);
+      return;
+    }
+  }
   let bytes: Buffer;
   try {
     if (target.path !== '-') {
@@ -68,7 +86,7 @@ function readTarget(target: Target, options: LoadOptions, model: Model): void {
     return problem(model, file, `file is not valid UTF-8 (${what}); save it as UTF-8`, prefix.length);
   }
   file.text = text;
-  if (addText(model, file) && file instanceof DiskFile) file.forget(bytes.length);
+  if (addText(model, file) && file instanceof DiskFile) file.forget(text.length);
 }
 
 /**
@@ -79,28 +97,29 @@ function readTarget(target: Target, options: LoadOptions, model: Model): void {
 class DiskFile implements SourceFile {
   tree?: JsonTree;
   #text: string | undefined = '';
-  #size = 0;
+  #length = 0;
   constructor(
     readonly name: string,
     readonly explicit: boolean,
     private readonly path: string,
   ) {}
   get text(): string {
-    return (this.#text ??= reread(this.path, this.#size));
+    return (this.#text ??= reread(this.path, this.#length));
   }
   set text(value: string) {
     this.#text = value;
   }
-  forget(size: number): void {
+  forget(length: number): void {
     this.#text = undefined;
-    this.#size = size;
+    this.#length = length;
   }
 }
 
-function reread(path: string, size: number): string {
+function reread(path: string, length: number): string {
   try {
-    const bytes = readFileSync(path);
-    return bytes.length === size ? new TextDecoder('utf-8', { fatal: true }).decode(bytes) : '';
+    const text = readFileSync(path, 'utf8');
+    const bare = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    return bare.length === length ? bare : '';
   } catch {
     return '';
   }
