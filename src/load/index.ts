@@ -42,18 +42,18 @@ function readTarget(target: Target, options: LoadOptions, model: Model): void {
       ? { name, text: '', explicit: target.explicit }
       : new DiskFile(name, target.explicit, target.path);
   if (target.path !== '-') {
-    // The common case in one native call; the strict byte path only when U+FFFD shows up
-    // (invalid UTF-8 decodes to it) or the file may be over the limit.
     let text: string;
     try {
+      // Refuse an oversized file before reading it into memory.
+      const size = statSync(target.path).size;
+      if (size > MAX_FILE_BYTES) return problem(model, file, tooLarge(size));
+      // The common case in one native call; the strict byte path below only when U+FFFD shows
+      // up (invalid UTF-8 decodes to it).
       text = readFileSync(target.path, 'utf8');
     } catch (cause) {
-      return problem(model, file, `cannot read file: ${errorCode(cause)}`);
+      return problem(model, file, cannotRead(target.path, cause));
     }
-    if (
-      !text.includes('\uFFFD') &&
-      (text.length <= MAX_FILE_BYTES / 3 || Buffer.byteLength(text) <= MAX_FILE_BYTES)
-    ) {
+    if (!text.includes('\uFFFD')) {
       file.text = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
       if (addText(model, file) && file instanceof DiskFile) file.forget(file.text.length);
       return;
