@@ -85,6 +85,8 @@ export interface ArnProblem {
   message: string;
   /** The corrected value, when it can be derived. */
   fix?: string;
+  /** A length limit of the whole value: replication-shape reports those, so the ARN rules do not. */
+  length?: true;
 }
 
 /** Table bucket name rules: https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-buckets-naming.html */
@@ -115,7 +117,13 @@ function explainS3Tables(kind: 'table-bucket' | 'table', value: string): ArnProb
     return [...out, ...explainS3Tables(kind, trimmed)];
   }
   if (value === '') return [problem('error', `is empty; expected ${SHAPES[kind]}`)];
-  if (kind === 'table' && value.length > 2048) err(`is ${value.length} characters long; the limit is 2048`);
+  if (kind === 'table' && value.length > 2048) {
+    out.push({
+      level: 'error',
+      message: `is ${value.length} characters long; the limit is 2048`,
+      length: true,
+    });
+  }
 
   const parts = value.split(':');
   if (parts.length < 6) {
@@ -214,7 +222,8 @@ function explainRole(value: string): ArnProblem[] {
   const warn = (message: string, fix?: string): void => void out.push(problem('warning', message, fix));
 
   if (value.length < 20 || value.length > 2048) {
-    err(`is ${value.length} characters long; a role ARN has 20 to 2048`);
+    const message = `is ${value.length} characters long; a role ARN has 20 to 2048`;
+    out.push({ level: 'error', message, length: true });
   }
   const found = MODEL.role.exec(value)?.[0];
   if (found !== undefined && found !== value) {
@@ -450,6 +459,7 @@ export const show = (value: string): string =>
 /** Reports every problem of one ARN, each at its own level, with the corrected value when derivable. */
 export function reportArn(report: (r: Report) => void, doc: ReplicationDoc, at: ArnAt, kind: ArnKind): void {
   for (const p of explainArn(kind, at.value)) {
+    if (p.length) continue;
     report({
       doc,
       path: at.path,
