@@ -1,5 +1,5 @@
 import { policyReport } from '../src/iam/grammar.js';
-import { statementsOf } from '../src/iam/policy.js';
+import { headsOf } from '../src/iam/policy.js';
 import { defineRule } from '../src/rule.js';
 
 const ALPHANUMERIC = /^[A-Za-z0-9]*$/;
@@ -22,7 +22,7 @@ export default defineRule({
     for (const doc of model.policies) {
       // A Map, not an object: Sids are user data ("__proto__" included).
       const seen = new Map<string, string>();
-      for (const s of statementsOf(doc)) {
+      for (const s of headsOf(doc)) {
         if (s.sid === undefined) continue;
         const where = [...s.path, 'Sid'];
         if (doc.policyType !== 'resource' && !ALPHANUMERIC.test(s.sid)) {

@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { headsOf, statementsOf } from '../src/iam/policy.js';
 import { lint } from '../src/lint.js';
+import { loadTexts } from '../src/load/index.js';
 import { displayName } from '../src/load/files.js';
 import { depthExceeds } from '../src/load/json.js';
 import tableBucketArn from '../rules/table-bucket-arn.js';
@@ -36,5 +38,36 @@ describe('loader fast paths', () => {
     expect(r.findings.map((f) => [f.file, f.line, f.column, f.endColumn])).toEqual([
       ['replication.json', 1, 20, 72],
     ]);
+  });
+});
+
+describe('headsOf', () => {
+  it('gives the same index, path, Sid and Effect as statementsOf', () => {
+    const model = loadTexts([
+      {
+        name: 'p.json',
+        text: JSON.stringify({
+          Statement: [
+            { Sid: 'A', Effect: 'Allow', Action: 'x:y', Resource: '*' },
+            'junk',
+            { Effect: 'Nope' },
+          ],
+        }),
+      },
+      { name: 'q.json', text: JSON.stringify({ Statement: { Sid: 'One', Effect: 'Deny', Action: '*' } }) },
+    ]);
+    for (const policy of model.policies) {
+      const heads = headsOf(policy);
+      expect(heads.length).toBeGreaterThan(0);
+      expect(heads).toEqual(
+        statementsOf(policy).map(({ policy: p, index, path, sid, effect }) => ({
+          policy: p,
+          index,
+          path,
+          sid,
+          effect,
+        })),
+      );
+    }
   });
 });

@@ -26,11 +26,8 @@ export interface PrincipalSpec {
   path: Path;
 }
 
-/**
- * One statement, normalised: single values become one-element lists, each with its path. Malformed
- * parts are left out (policy-grammar reports them), so rules never see a non-string action.
- */
-export interface Statement {
+/** What identifies a statement: cheap to get, for rules that need no more (see headsOf). */
+export interface StatementHead {
   policy: PolicyDoc;
   /** Position in the Statement array; undefined when Statement is a single object. */
   index: number | undefined;
@@ -38,6 +35,13 @@ export interface Statement {
   path: Path;
   sid?: string;
   effect?: 'Allow' | 'Deny';
+}
+
+/**
+ * One statement, normalised: single values become one-element lists, each with its path. Malformed
+ * parts are left out (policy-grammar reports them), so rules never see a non-string action.
+ */
+export interface Statement extends StatementHead {
   action?: Item[];
   notAction?: Item[];
   resource?: Item[];
@@ -59,37 +63,61 @@ export function statementsOf(policy: PolicyDoc): Statement[] {
   return statements;
 }
 
-function normalize(policy: PolicyDoc): Statement[] {
-  const data = policy.data;
-  if (!isObject(data)) return [];
-  const raw = data['Statement'];
-  if (Array.isArray(raw)) {
-    return raw.flatMap((s, i) => (isObject(s) ? [statement(policy, s, i, ['Statement', i])] : []));
-  }
-  return isObject(raw) ? [statement(policy, raw, undefined, ['Statement'])] : [];
+/**
+ * Index, path, Sid and Effect of each statement, without normalising the elements: a rule that
+ * needs only these should not pay for (and keep alive) every item of every policy.
+ */
+export function headsOf(policy: PolicyDoc): StatementHead[] {
+  return raw(policy).map(([s, index]) => head(policy, s, index));
 }
 
-function statement(
-  policy: PolicyDoc,
-  s: Record<string, unknown>,
-  index: number | undefined,
-  path: Path,
-): Statement {
-  const out: Statement = { policy, index, path };
+function raw(policy: PolicyDoc): [Record<string, unknown>, number | undefined][] {
+  const data = policy.data;
+  if (!isObject(data)) return [];
+  const value = data['Statement'];
+  if (Array.isArray(value)) {
+    const out: [Record<string, unknown>, number | undefined][] = [];
+    value.forEach((s: unknown, i) => {
+      if (isObject(s)) out.push([s, i]);
+    });
+    return out;
+  }
+  return isObject(value) ? [[value, undefined]] : [];
+}
+
+function head(policy: PolicyDoc, s: Record<string, unknown>, index: number | undefined): StatementHead {
+  const out: StatementHead = {
+    policy,
+    index,
+    path: index === undefined ? ['Statement'] : ['Statement', index],
+  };
   if (typeof s['Sid'] === 'string') out.sid = s['Sid'];
   if (s['Effect'] === 'Allow' || s['Effect'] === 'Deny') out.effect = s['Effect'];
-  for (const [key, field] of [
-    ['Action', 'action'],
-    ['NotAction', 'notAction'],
-    ['Resource', 'resource'],
-    ['NotResource', 'notResource'],
-  ] as const) {
+  return out;
+}
+
+function normalize(policy: PolicyDoc): Statement[] {
+  return raw(policy).map(([s, index]) => statement(policy, s, index));
+}
+
+const LISTS = [
+  ['Action', 'action'],
+  ['NotAction', 'notAction'],
+  ['Resource', 'resource'],
+  ['NotResource', 'notResource'],
+] as const;
+const PRINCIPALS = [
+  ['Principal', 'principal'],
+  ['NotPrincipal', 'notPrincipal'],
+] as const;
+
+function statement(policy: PolicyDoc, s: Record<string, unknown>, index: number | undefined): Statement {
+  const out: Statement = head(policy, s, index);
+  const path = out.path;
+  for (const [key, field] of LISTS) {
     if (Object.prototype.hasOwnProperty.call(s, key)) out[field] = items(s[key], [...path, key]);
   }
-  for (const [key, field] of [
-    ['Principal', 'principal'],
-    ['NotPrincipal', 'notPrincipal'],
-  ] as const) {
+  for (const [key, field] of PRINCIPALS) {
     if (Object.prototype.hasOwnProperty.call(s, key)) out[field] = principal(s[key], [...path, key]);
   }
   if (isObject(s['Condition'])) out.condition = conditions(s['Condition'], [...path, 'Condition']);
@@ -98,12 +126,19 @@ function statement(
 
 /** A string or an array of strings → items; anything else contributes nothing. */
 export function items(value: unknown, path: Path, scalars = false): Item[] {
-  const ok = (v: unknown): v is string | number | boolean =>
-    typeof v === 'string' || (scalars && (typeof v === 'number' || typeof v === 'boolean'));
-  if (ok(value)) return [{ value: String(value), path }];
+  if (ok(value, scalars)) return [{ value: String(value), path }];
   if (!Array.isArray(value)) return [];
-  return value.flatMap((v, i) => (ok(v) ? [{ value: String(v), path: [...path, i] }] : []));
+  // A plain loop: this runs for every element of every policy.
+  const out: Item[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const v: unknown = value[i];
+    if (ok(v, scalars)) out.push({ value: String(v), path: path.concat(i) });
+  }
+  return out;
 }
+
+const ok = (v: unknown, scalars: boolean): v is string | number | boolean =>
+  typeof v === 'string' || (scalars && (typeof v === 'number' || typeof v === 'boolean'));
 
 function principal(value: unknown, path: Path): PrincipalSpec {
   if (value === '*') return { any: true, entries: [], path };
