@@ -1,11 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import fc from 'fast-check';
+import { minimatch } from 'minimatch';
 import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { headsOf, statementsOf } from '../src/iam/policy.js';
 import { lint } from '../src/lint.js';
 import { loadTexts } from '../src/load/index.js';
-import { displayName } from '../src/load/files.js';
+import { displayName, matcher } from '../src/load/files.js';
 import { depthExceeds } from '../src/load/json.js';
 import tableBucketArn from '../rules/table-bucket-arn.js';
 
@@ -69,5 +71,21 @@ describe('headsOf', () => {
         })),
       );
     }
+  });
+});
+
+describe('matcher', () => {
+  it('agrees with minimatch, also on its suffix fast path', () => {
+    const segment = fc
+      .array(fc.constantFrom('a', 'x', '.', '-', 'json', 'JSON', '.json', 'tf'), { maxLength: 4 })
+      .map((p) => p.join(''));
+    const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((p) => p.join('/'));
+    const glob = fc.constantFrom('**/*.json', '**/*.tf.json', '**/node_modules/**', 'case.json', '*.json');
+    fc.assert(
+      fc.property(glob, path, fc.boolean(), (g, p, dot) => {
+        expect(matcher([g], dot)(p)).toBe(minimatch(p, g, { dot }));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

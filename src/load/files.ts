@@ -121,9 +121,15 @@ function walk(root: string, options: ExpandOptions, visit: (file: string) => voi
 }
 
 /** Compiles globs once per scan (a scan tests every file against them). */
-function matcher(globs: readonly string[], dot: boolean): (path: string) => boolean {
-  const compiled = globs.map((g) => new Minimatch(g, { dot }));
-  return (path) => compiled.some((mm) => mm.match(path));
+export function matcher(globs: readonly string[], dot: boolean): (path: string) => boolean {
+  const tests = globs.map((g) => {
+    const mm = new Minimatch(g, { dot });
+    // `**/*.json`, the default, is a suffix test (minimatch for ".", ".." and a trailing "/").
+    const suffix = dot ? /^\*\*\/\*((?:\.[A-Za-z0-9_-]+)+)$/.exec(g)?.[1] : undefined;
+    if (suffix === undefined) return (p: string) => mm.match(p);
+    return (p: string) => (p.includes('./') || p.endsWith('/') ? mm.match(p) : p.endsWith(suffix));
+  });
+  return (path) => tests.some((t) => t(path));
 }
 
 function staticBase(glob: string): string {

@@ -92,7 +92,7 @@ function readTarget(target: Target, options: LoadOptions, model: Model): void {
 /**
  * Most files have no finding, and a kept copy of every text is most of the memory a large run
  * needs: a file that loaded cleanly drops its text and reads it again only if a finding needs a
- * position. If the file changed meanwhile, positions fall back to its start rather than lie.
+ * position (a file whose length changed meanwhile gets positions at its start rather than wrong ones).
  */
 class DiskFile implements SourceFile {
   tree?: JsonTree;
