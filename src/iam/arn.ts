@@ -235,14 +235,7 @@ function explainRole(value: string): ArnProblem[] {
 
   const arn = parseArn(value);
   if (!arn) {
-    const sts = /^arn:([^:]*):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(value);
-    if (sts) {
-      const roleArn = `arn:${sts[1]}:iam::${sts[2]}:role/${sts[3]}`;
-      err(
-        `is an assumed-role session ARN; use the role's ARN ${q(roleArn)} (with its path, if it has one)`,
-        roleArn,
-      );
-    } else if (value.slice(0, 4).toLowerCase() === 'arn:' && parseArn(`arn:${value.slice(4)}`)) {
+    if (value.slice(0, 4).toLowerCase() === 'arn:' && parseArn(`arn:${value.slice(4)}`)) {
       err(`must start with "arn:" in lower case`, `arn:${value.slice(4)}`);
     } else {
       err(`is not an ARN: expected ${SHAPES.role}`);
