@@ -14,7 +14,11 @@ export const CLI = join(ROOT, 'dist/cli.js');
  * prints process.resourceUsage().maxRSS (KiB) when the child exits.
  */
 const GNU_TIME = '/usr/bin/time';
-export const RSS_METHOD = existsSync(GNU_TIME) ? 'GNU time %M' : 'preload: process.resourceUsage().maxRSS';
+// S3TL_BENCH_RSS=preload forces the fallback (to check it where GNU time exists).
+export const RSS_METHOD =
+  existsSync(GNU_TIME) && process.env.S3TL_BENCH_RSS !== 'preload'
+    ? 'GNU time %M'
+    : 'preload: process.resourceUsage().maxRSS';
 const PRELOAD = join(ROOT, 'bench/maxrss.cjs');
 
 /** One run: wall milliseconds, peak RSS in MB, exit status. */
