@@ -19,7 +19,11 @@ export type Lookup = (lowerKey: string) => VarValue;
  * One policy value against one request value: match or not, 'invalid' (not comparable, e.g. not a
  * number, or a variable that can have no value), 'unknown' (a variable not in the context).
  */
-type ValueTest = (request: string, policy: string, lookup: Lookup) => boolean | 'invalid' | 'unknown';
+type ValueTest = (
+  request: string,
+  policy: string,
+  lookup: Lookup | undefined,
+) => boolean | 'invalid' | 'unknown';
 
 interface BaseOp {
   test: ValueTest;
@@ -91,13 +95,13 @@ function likeRegExp(source: string): RegExp {
 const text =
   (cmp: (r: string, p: string) => boolean): ValueTest =>
   (r, p, lookup) => {
-    if (!p.includes('${')) return cmp(r, p);
+    if (!lookup || !p.includes('${')) return cmp(r, p);
     const v = expandVariables(p, lookup, false);
     return v === undefined ? 'unknown' : v === null ? 'invalid' : cmp(r, v);
   };
 
-const likeTest = (r: string, p: string, lookup: Lookup): boolean | 'invalid' | 'unknown' => {
-  if (!p.includes('${')) return hasWildcard(p) ? globToRegExp(p, false).test(r) : r === p;
+const likeTest = (r: string, p: string, lookup: Lookup | undefined): boolean | 'invalid' | 'unknown' => {
+  if (!lookup || !p.includes('${')) return hasWildcard(p) ? globToRegExp(p, false).test(r) : r === p;
   const v = expandVariables(p, lookup, true);
   return v === undefined ? 'unknown' : v === null ? 'invalid' : likeRegExp(v).test(r);
 };
@@ -135,7 +139,7 @@ const date =
   };
 
 const bool: ValueTest = (r, p, lookup) => {
-  const v = p.includes('${') ? expandVariables(p, lookup, false) : p;
+  const v = lookup && p.includes('${') ? expandVariables(p, lookup, false) : p;
   if (v === undefined) return 'unknown';
   if (v === null) return 'invalid';
   const a = r.toLowerCase();
@@ -243,95 +247,83 @@ const arnLike: ValueTest = (r, p, lookup) => {
 const binary = text((r, p) => r === p);
 
 const OPS: Record<string, BaseOp> = {};
-const def = (name: string, test: ValueTest, negated: boolean, _variables: boolean): void => {
+const def = (name: string, test: ValueTest, negated: boolean): void => {
   OPS[name.toLowerCase()] = { test, negated };
 };
-def('StringEquals', strEq, false, true);
-def('StringNotEquals', strEq, true, true);
-def('StringEqualsIgnoreCase', strEqIc, false, true);
-def('StringNotEqualsIgnoreCase', strEqIc, true, true);
-def('StringLike', strLike, false, true);
-def('StringNotLike', strLike, true, true);
+def('StringEquals', strEq, false);
+def('StringNotEquals', strEq, true);
+def('StringEqualsIgnoreCase', strEqIc, false);
+def('StringNotEqualsIgnoreCase', strEqIc, true);
+def('StringLike', strLike, false);
+def('StringNotLike', strLike, true);
 def(
   'NumericEquals',
   numeric((r, p) => r === p),
-  false,
   false,
 );
 def(
   'NumericNotEquals',
   numeric((r, p) => r === p),
   true,
-  false,
 );
 def(
   'NumericLessThan',
   numeric((r, p) => r < p),
-  false,
   false,
 );
 def(
   'NumericLessThanEquals',
   numeric((r, p) => r <= p),
   false,
-  false,
 );
 def(
   'NumericGreaterThan',
   numeric((r, p) => r > p),
-  false,
   false,
 );
 def(
   'NumericGreaterThanEquals',
   numeric((r, p) => r >= p),
   false,
-  false,
 );
 def(
   'DateEquals',
   date((r, p) => r === p),
-  false,
   false,
 );
 def(
   'DateNotEquals',
   date((r, p) => r === p),
   true,
-  false,
 );
 def(
   'DateLessThan',
   date((r, p) => r < p),
-  false,
   false,
 );
 def(
   'DateLessThanEquals',
   date((r, p) => r <= p),
   false,
-  false,
 );
 def(
   'DateGreaterThan',
   date((r, p) => r > p),
-  false,
   false,
 );
 def(
   'DateGreaterThanEquals',
   date((r, p) => r >= p),
   false,
-  false,
 );
-def('Bool', bool, false, true);
-def('BinaryEquals', binary, false, true);
-def('IpAddress', ipAddress, false, false);
-def('NotIpAddress', ipAddress, true, false);
-def('ArnEquals', arnLike, false, true);
-def('ArnLike', arnLike, false, true);
-def('ArnNotEquals', arnLike, true, true);
-def('ArnNotLike', arnLike, true, true);
+def('Bool', bool, false);
+def('BinaryEquals', binary, false);
+def('IpAddress', ipAddress, false);
+def('NotIpAddress', ipAddress, true);
+def('ArnEquals', arnLike, false);
+def('ArnLike', arnLike, false);
+def('ArnNotEquals', arnLike, true);
+def('ArnNotLike', arnLike, true);
 
 /** Every operator name the evaluator knows (without prefixes and IfExists), for rules. */
 export const CONDITION_OPERATORS: readonly string[] = [
@@ -404,7 +396,7 @@ export function parseOperator(operator: string): ParsedOperator {
 export type KeyValue = { present: true; value: string | readonly string[] } | { present: false } | 'unknown';
 
 /** The base operator on one request value: several policy values OR, negated operators NOR. */
-function baseResult(op: BaseOp, request: string, values: readonly string[], lookup: Lookup): Tri {
+function baseResult(op: BaseOp, request: string, values: readonly string[], lookup: Lookup | undefined): Tri {
   let unknown = false;
   for (const v of values) {
     const r = op.test(request, v, lookup);
@@ -415,8 +407,15 @@ function baseResult(op: BaseOp, request: string, values: readonly string[], look
   return op.negated;
 }
 
-/** Evaluates one condition (operator, key, values) against what is known of the key. */
-export function evaluateCondition(entry: ConditionEntry, key: KeyValue, lookup: Lookup): Tri | 'unsupported' {
+/**
+ * Evaluates one condition (operator, key, values) against what is known of the key. `lookup` resolves
+ * policy variables; without it (policies without Version 2012-10-17) `${...}` is literal text.
+ */
+export function evaluateCondition(
+  entry: ConditionEntry,
+  key: KeyValue,
+  lookup: Lookup | undefined,
+): Tri | 'unsupported' {
   const op = parseOperator(entry.operator);
   if (!op.base) return 'unsupported';
   if (key === 'unknown') return 'unknown';

@@ -6,6 +6,7 @@
 import type { PolicyDoc } from '../model.js';
 import type { ConditionEntry, PrincipalSpec, Statement } from './policy.js';
 import { statementsOf } from './policy.js';
+import { isObject } from '../load/classify.js';
 import { globToRegExp, hasWildcard } from './wildcard.js';
 import {
   coversTokens,
@@ -77,6 +78,8 @@ interface Compiled {
   resources?: Pattern[];
   notResources?: Pattern[];
   conditions: ConditionEntry[];
+  /** Policy variables are substituted only in policies with `"Version": "2012-10-17"` (else literal). */
+  variables: boolean;
 }
 
 const compiledCache = new WeakMap<Statement, Compiled>();
@@ -89,12 +92,16 @@ function actionMatcher(pattern: string): ActionMatcher {
 function compile(st: Statement): Compiled {
   let c = compiledCache.get(st);
   if (!c) {
-    c = { st, conditions: st.condition ?? [] };
+    const data = st.policy.data;
+    const variables = isObject(data) && data['Version'] === '2012-10-17';
+    c = { st, conditions: st.condition ?? [], variables };
     if (st.effect) c.effect = st.effect;
     if (st.action) c.actions = st.action.map((a) => actionMatcher(a.value));
     if (st.notAction) c.notActions = st.notAction.map((a) => actionMatcher(a.value));
-    if (st.resource) c.resources = st.resource.map((r) => parsePattern(r.value));
-    if (st.notResource) c.notResources = st.notResource.map((r) => parsePattern(r.value));
+    if (st.resource) c.resources = st.resource.map((r) => parsePattern(r.value, variables));
+    if (st.notResource) {
+      c.notResources = st.notResource.map((r) => parsePattern(r.value, variables));
+    }
     compiledCache.set(st, c);
   }
   return c;
@@ -132,7 +139,8 @@ function prepare(request: Request): Prepared {
       return absent.has(k) ? { present: false } : 'unknown';
     },
   };
-  if (hasWildcard(request.resource)) {
+  // "*" alone is the resource of actions without resource types: a concrete value, not "everything".
+  if (request.resource !== '*' && hasWildcard(request.resource)) {
     prepared.pattern = parsePattern(request.resource).tokens.map((t) => (t.k === 'var' ? { k: 'any' } : t));
   }
   return prepared;
@@ -160,12 +168,20 @@ function checkAction(c: Compiled, p: Prepared): Part {
   return { result: false, why: 'no Action or NotAction' };
 }
 
-/** One Resource pattern against the request: concrete match, or cover (Allow) / intersect (Deny). */
-function patternResult(pattern: Pattern, p: Prepared, wide: boolean): Tri {
+/**
+ * One Resource pattern against the request: concrete match, or cover (Allow) / intersect (Deny).
+ * 'none': a policy variable in it can have no value (known absent, or multivalued).
+ */
+function patternResult(pattern: Pattern, p: Prepared, wide: boolean): Tri | 'none' {
   if (pattern.source === '*') return true;
   const resolved = resolvePattern(pattern, p.lookup);
-  if (resolved === 'unknown') return 'unknown';
-  if (resolved === 'none') return false;
+  if (resolved === 'unknown' || resolved === 'none') {
+    // The ARN fields and resource type before the variable may already rule the request out.
+    const head = p.pattern
+      ? intersectsTokens(pattern.head!, p.pattern)
+      : pattern.headRe!.test(p.request.resource);
+    return head ? resolved : false;
+  }
   if (!p.pattern) return resolved.re.test(p.request.resource);
   return wide ? intersectsTokens(resolved.tokens, p.pattern) : coversTokens(resolved.tokens, p.pattern);
 }
@@ -196,6 +212,8 @@ function checkResource(c: Compiled, p: Prepared): Part {
       const r = patternResult(c.notResources[i]!, p, !deny);
       const value = c.st.notResource![i]!.value;
       if (r === true) return { result: false, why: `NotResource ${value} excludes ${res}` };
+      // Unresolvable: the request cannot be shown to lie outside NotResource (as iam-simulate).
+      if (r === 'none') return { result: false, why: `NotResource ${value} has a variable with no value` };
       if (r === 'unknown') unknown ??= value;
     }
     if (unknown !== undefined) {
@@ -259,7 +277,7 @@ const show = (values: readonly { value: string }[]): string =>
 function checkConditions(c: Compiled, p: Prepared, unresolved: Unresolved[]): Part {
   let unknownWhy: string | undefined;
   for (const entry of c.conditions) {
-    const r = evaluateCondition(entry, p.key(entry.key.toLowerCase()), p.lookup);
+    const r = evaluateCondition(entry, p.key(entry.key.toLowerCase()), c.variables ? p.lookup : undefined);
     const text = `${entry.operator} ${entry.key} = ${show(entry.values)}`;
     if (r === false) return { result: false, why: `Condition ${text} does not hold` };
     if (r === 'unknown' || r === 'unsupported') {

@@ -22,20 +22,30 @@ export interface Pattern {
   vars: boolean;
   /** Compiled once when there are no variables. */
   re?: RegExp;
+  /**
+   * With variables: the part before them that decides alone (the five ARN fields and the resource type,
+   * e.g. `arn:aws:iam::1:role/`) followed by `*`. A request it rejects is a definite no-match.
+   */
+  head?: Token[];
+  headRe?: RegExp;
 }
 
 const ESCAPES: Record<string, string> = { '${*}': '*', '${?}': '?', '${$}': '$' };
 const patternCache = new Map<string, Pattern>();
 
-/** Parses a Resource pattern (cached; patterns repeat across statements and requests). */
-export function parsePattern(source: string): Pattern {
-  let p = patternCache.get(source);
+/**
+ * Parses a Resource pattern (cached; patterns repeat across statements and requests). `variables`:
+ * false for policies without `"Version": "2012-10-17"`, where IAM reads `${...}` as literal text.
+ */
+export function parsePattern(source: string, variables = true): Pattern {
+  const cacheKey = variables ? source : `\u0000${source}`;
+  let p = patternCache.get(cacheKey);
   if (p) return p;
   const tokens: Token[] = [];
   let colons = 0;
   for (let i = 0; i < source.length; i++) {
     const ch = source[i]!;
-    if (ch === '$' && source[i + 1] === '{') {
+    if (variables && ch === '$' && source[i + 1] === '{') {
       const end = source.indexOf('}', i + 2);
       if (end !== -1) {
         const whole = source.slice(i, end + 1);
@@ -64,9 +74,28 @@ export function parsePattern(source: string): Pattern {
   const vars = tokens.some((t) => t.k === 'var');
   p = { source, tokens: normalizeRuns(tokens), vars };
   if (!vars) p.re = new RegExp(`^${regexSource(p.tokens)}$`, 'u');
+  else {
+    p.head = headOf(p.tokens);
+    p.headRe = new RegExp(`^${regexSource(p.head)}$`, 'u');
+  }
   if (patternCache.size > 20_000) patternCache.clear();
-  patternCache.set(source, p);
+  patternCache.set(cacheKey, p);
   return p;
+}
+
+function headOf(tokens: readonly Token[]): Token[] {
+  const head: Token[] = [];
+  let colons = 0;
+  for (const t of tokens) {
+    if (t.k === 'var') break;
+    head.push(t);
+    if (t.k === 'lit' && (t.c === ':' || t.c === '/')) {
+      if (colons >= 5) break;
+      if (t.c === ':') colons++;
+    }
+  }
+  head.push({ k: 'any' });
+  return head;
 }
 
 /** `${key}` or `${key, 'default'}`. */

@@ -1,0 +1,385 @@
+/**
+ * The differential-test oracle: @cloud-copilot/iam-simulate (AGPL, devDependency, tests and bench only),
+ * and the generators shared by the differential tests. Both sides get the same full request context, so
+ * every condition resolves: a key missing from the context is known absent to us, as it is to the oracle.
+ */
+import fc from 'fast-check';
+import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
+import { loadTexts } from '../../src/load/index.js';
+import type { PolicyDoc, PolicyType } from '../../src/model.js';
+import { evaluate, type Decision, type Request } from '../../src/iam/evaluate.js';
+
+export const ACCOUNT = '111122223333';
+export const OTHER = '444455556666';
+const bucket = (name: string, region = 'us-east-1'): string =>
+  `arn:aws:s3tables:${region}:${ACCOUNT}:bucket/${name}`;
+const table = (b: string, t: string, region = 'us-east-1'): string => `${bucket(b, region)}/table/${t}`;
+const role = (name: string, account = ACCOUNT): string => `arn:aws:iam::${account}:role/${name}`;
+
+export type Json = Record<string, unknown>;
+
+/** Condition keys, their IAM type and the values a request may carry. */
+const KEYS: Record<string, { type: string; values: readonly (string | string[])[] }> = {
+  'aws:username': { type: 'string', values: ['alice', 'bob', 'src'] },
+  'aws:PrincipalTag/team': { type: 'string', values: ['data', 'ops', 'Data'] },
+  'aws:RequestedRegion': { type: 'string', values: ['us-east-1', 'us-west-2'] },
+  'iam:PassedToService': {
+    type: 'string',
+    values: ['replication.s3tables.amazonaws.com', 'ec2.amazonaws.com'],
+  },
+  'aws:SourceIp': { type: 'ip', values: ['203.0.113.7', '10.1.2.3', '2001:db8::1'] },
+  'aws:CurrentTime': { type: 'date', values: ['2026-01-02T03:04:05Z', '2025-06-01T00:00:00Z'] },
+  'aws:MultiFactorAuthAge': { type: 'number', values: ['300', '3600', '7200'] },
+  'aws:SecureTransport': { type: 'bool', values: ['true', 'false'] },
+  'aws:SourceArn': {
+    type: 'arn',
+    values: [bucket('src'), table('src', 't1'), `arn:aws:s3tables:us-west-2:${OTHER}:bucket/x`],
+  },
+  'aws:TagKeys': { type: 'multi', values: [[], ['team'], ['team', 'env'], ['Env']] },
+};
+const KEY_NAMES = Object.keys(KEYS);
+
+const STRING_OPS = [
+  'StringEquals',
+  'StringNotEquals',
+  'StringEqualsIgnoreCase',
+  'StringNotEqualsIgnoreCase',
+  'StringLike',
+  'StringNotLike',
+];
+const OPS_BY_TYPE: Record<string, { ops: string[]; values: string[] }> = {
+  string: {
+    ops: STRING_OPS,
+    values: [
+      'alice',
+      'src',
+      'data',
+      'DATA',
+      'us-east-1',
+      'us-*',
+      'replication.s3tables.amazonaws.com',
+      'replication.*',
+      '*.amazonaws.com',
+      'dat?',
+      '*',
+      '${aws:username}',
+      '${aws:PrincipalTag/team}',
+    ],
+  },
+  ip: {
+    ops: ['IpAddress', 'NotIpAddress'],
+    values: ['203.0.113.0/24', '10.0.0.0/8', '2001:db8::/32', '203.0.113.7/32', '128.0.0.0/1', '::/0'],
+  },
+  date: {
+    ops: [
+      'DateEquals',
+      'DateNotEquals',
+      'DateLessThan',
+      'DateLessThanEquals',
+      'DateGreaterThan',
+      'DateGreaterThanEquals',
+    ],
+    values: ['2026-01-02T03:04:05Z', '2026-01-01T00:00:00Z', '2025-06-01T00:00:00Z'],
+  },
+  number: {
+    ops: [
+      'NumericEquals',
+      'NumericNotEquals',
+      'NumericLessThan',
+      'NumericLessThanEquals',
+      'NumericGreaterThan',
+      'NumericGreaterThanEquals',
+    ],
+    values: ['300', '3600', '0', '1000.5'],
+  },
+  bool: { ops: ['Bool'], values: ['true', 'false'] },
+  arn: {
+    ops: ['ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike'],
+    values: [
+      'arn:aws:s3tables:*:*:bucket/*',
+      bucket('src'),
+      `arn:aws:s3tables:*:${ACCOUNT}:bucket/src/table/*`,
+      'arn:aws:s3tables:us-east-1:111122223333:bucket/${aws:username}',
+      'arn:aws:s3tables:us-west-?:*:*',
+    ],
+  },
+  multi: { ops: STRING_OPS, values: ['team', 'env', 'Env', 't*', '${aws:username}'] },
+};
+
+const conditionEntry = fc.constantFrom(...KEY_NAMES).chain((key) => {
+  const spec = OPS_BY_TYPE[KEYS[key]!.type]!;
+  return fc
+    .record({
+      kind: fc.integer({ min: 0, max: 9 }),
+      op: fc.constantFrom(...spec.ops),
+      set: fc.constantFrom('', '', '', 'ForAnyValue:', 'ForAllValues:'),
+      ifExists: fc.boolean(),
+      values: fc.uniqueArray(fc.constantFrom(...spec.values), { minLength: 1, maxLength: 3 }),
+      nullValue: fc.constantFrom('true', 'false'),
+    })
+    .map(({ kind, op, set, ifExists, values, nullValue }) => {
+      if (kind === 0) return { operator: 'Null', key, values: nullValue as string | string[] };
+      const prefix = KEYS[key]!.type === 'multi' && kind < 7 ? set || 'ForAnyValue:' : set;
+      const operator = `${prefix}${op}${ifExists && kind % 2 ? 'IfExists' : ''}`;
+      return { operator, key, values: values.length === 1 ? values[0]! : values };
+    });
+});
+
+const condition = fc.array(conditionEntry, { minLength: 1, maxLength: 3 }).map((entries) => {
+  const block: Record<string, Record<string, string | string[]>> = {};
+  for (const e of entries) (block[e.operator] ??= {})[e.key] = e.values;
+  return block;
+});
+
+const ACTIONS = [
+  '*',
+  's3tables:*',
+  's3tables:Get*',
+  's3tables:*Table',
+  's3tables:GetTa?le',
+  's3tables:Put*',
+  'S3Tables:gettable',
+  's3tables:*Replication',
+  's3tables:List*',
+  's3tables:CreateTable*',
+  'iam:PassRole',
+  'iam:*',
+  'iam:Get*',
+  'kms:*',
+  'kms:Decrypt',
+  'kms:Generate*',
+];
+
+const RESOURCES = [
+  '*',
+  table('src', 't1'),
+  table('src', 'T1'),
+  `${bucket('src')}/table/*`,
+  `${bucket('src')}/*`,
+  bucket('src'),
+  `arn:aws:s3tables:us-east-1:${ACCOUNT}:bucket/*`,
+  `arn:aws:s3tables:*:${ACCOUNT}:bucket/src/table/t?`,
+  'arn:aws:s3tables:us-east-1:*:*',
+  'arn:aws:s3tables:*:*:bucket/*/table/t1',
+  `${bucket('src')}*`,
+  `arn:aws:s3tables:us-east-1:${OTHER}:bucket/*`,
+  `arn:aws:s3tables:us-west-2:${ACCOUNT}:bucket/*`,
+  'arn:aws:s3tables:*',
+  'arn:aws:*',
+  `arn:aws:iam::${ACCOUNT}:role/*`,
+  role('R'),
+  'arn:aws:iam::*:role/replication-*',
+  `arn:aws:kms:us-east-1:${ACCOUNT}:key/*`,
+  `arn:aws:kms:*:${ACCOUNT}:key/k1`,
+  `${bucket('${aws:username}')}/table/*`,
+  `arn:aws:iam::${ACCOUNT}:role/\${aws:PrincipalTag/team}-*`,
+  `${bucket('src')}/table/\${*}`,
+  `${bucket('src')}/table/t\${?}`,
+];
+
+/** Short ARNs (fewer than six fields) in NotResource: a documented disagreement, not generated. */
+const NOT_RESOURCES = RESOURCES.filter((r) => r === '*' || r.split(':').length >= 6);
+
+const list = <T>(arb: fc.Arbitrary<T>, max: number): fc.Arbitrary<T | T[]> =>
+  fc
+    .uniqueArray(arb, { minLength: 1, maxLength: max })
+    .chain((xs) => (xs.length === 1 ? fc.constantFrom<T | T[]>(xs[0]!, xs) : fc.constant(xs)));
+
+const PRINCIPALS: unknown[] = [
+  '*',
+  { AWS: '*' },
+  { AWS: role('R') },
+  { AWS: ACCOUNT },
+  { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+  { AWS: role('X', OTHER) },
+  { AWS: [role('R'), `arn:aws:iam::${OTHER}:root`] },
+  { Service: 'replication.s3tables.amazonaws.com' },
+];
+
+export function statement(kind: 'identity' | 'resource'): fc.Arbitrary<Json> {
+  const actions = kind === 'identity' ? ACTIONS : ACTIONS.filter((a) => !/^(iam|kms):/.test(a));
+  return fc
+    .record({
+      sid: fc.option(fc.constantFrom('A', 'B'), { nil: undefined }),
+      effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
+      not: fc.integer({ min: 0, max: 5 }),
+      actions: list(fc.constantFrom(...actions), 3),
+      resources: list(fc.constantFrom(...RESOURCES), 3),
+      notResources: list(fc.constantFrom(...NOT_RESOURCES), 3),
+      condition: fc.option(condition, { nil: undefined, freq: 2 }),
+      principal: fc.constantFrom(...PRINCIPALS),
+    })
+    .map(({ sid, effect, not, actions: a, resources, notResources, condition: c, principal }) => {
+      const st: Json = {};
+      if (sid) st['Sid'] = sid;
+      st['Effect'] = effect;
+      if (kind === 'resource') st['Principal'] = principal;
+      st[not === 0 ? 'NotAction' : 'Action'] = a;
+      if (not === 1) st['NotResource'] = notResources;
+      else st['Resource'] = resources;
+      if (c) st['Condition'] = c;
+      return st;
+    });
+}
+
+export const policyJson = (kind: 'identity' | 'resource'): fc.Arbitrary<Json> =>
+  fc
+    .array(statement(kind), { minLength: 1, maxLength: 4 })
+    .map((Statement) => ({ Version: '2012-10-17', Statement }));
+
+/** Actions and a few concrete resources each accepts (as the oracle's service data has them). */
+const TABLES = [
+  table('src', 't1'),
+  table('src', 't2'),
+  table('dst', 't1'),
+  table('src', 'T1'),
+  table('alice', 't1'),
+  table('src', 't1', 'us-west-2'),
+];
+const BUCKETS = [bucket('src'), bucket('dst'), bucket('alice'), bucket('src', 'us-west-2')];
+const ROLES = [role('R'), role('replication-role'), role('data-x'), role('ops-admin')];
+const KMS = [`arn:aws:kms:us-east-1:${ACCOUNT}:key/k1`, `arn:aws:kms:us-west-2:${ACCOUNT}:key/k2`];
+const REQUESTS: [string, string[]][] = [
+  ['s3tables:GetTable', TABLES],
+  ['s3tables:GetTableData', TABLES],
+  ['s3tables:PutTableData', TABLES],
+  ['s3tables:DeleteTable', TABLES],
+  ['s3tables:PutTableReplication', TABLES],
+  ['s3tables:GetTableBucket', BUCKETS],
+  ['s3tables:CreateTable', BUCKETS],
+  ['s3tables:PutTableBucketReplication', BUCKETS],
+  ['s3tables:ListTableBuckets', ['*']],
+  ['iam:PassRole', ROLES],
+  ['iam:GetRole', ROLES],
+  ['kms:Decrypt', KMS],
+  ['kms:GenerateDataKey', KMS],
+];
+
+export interface OracleRequest {
+  action: string;
+  resource: string;
+  context: Record<string, string | string[]>;
+  /** Resource policies: who asks (an ARN, or a service principal name). */
+  principal?: string;
+}
+
+const contextFor = (action: string): fc.Arbitrary<Record<string, string | string[]>> =>
+  fc
+    .record(
+      Object.fromEntries(
+        KEY_NAMES.map((k) => [k, fc.option(fc.constantFrom(...KEYS[k]!.values), { freq: 2 })]),
+      ),
+    )
+    .map((values) => {
+      const ctx: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(values)) {
+        // iam:PassedToService exists only in iam:PassRole requests (the oracle drops it elsewhere).
+        if (v === null || (k === 'iam:PassedToService' && action !== 'iam:PassRole')) continue;
+        ctx[k] = v as string | string[];
+      }
+      return ctx;
+    });
+
+export function request(kind: 'identity' | 'resource'): fc.Arbitrary<OracleRequest> {
+  const pairs = kind === 'identity' ? REQUESTS : REQUESTS.filter(([a]) => a.startsWith('s3tables:'));
+  return fc
+    .constantFrom(...pairs)
+    .chain(([action, resources]) =>
+      fc.record({
+        action: fc.constant(action),
+        resource: fc.constantFrom(...resources),
+        context: contextFor(action),
+        principal: fc.constantFrom(
+          role('R'),
+          role('Y'),
+          role('X', OTHER),
+          'replication.s3tables.amazonaws.com',
+        ),
+      }),
+    )
+    .map((r) => (kind === 'identity' ? { ...r, principal: role('R') } : r));
+}
+
+/** Our view of the same request: every pool key not in the context is known absent. */
+export function ourRequest(r: OracleRequest): Request {
+  const out: Request = {
+    action: r.action,
+    resource: r.resource,
+    context: r.context,
+    absent: KEY_NAMES.filter((k) => !(k in r.context)),
+  };
+  if (r.principal) {
+    out.principal = r.principal.startsWith('arn:')
+      ? { type: 'AWS', id: r.principal }
+      : { type: 'Service', id: r.principal };
+  }
+  return out;
+}
+
+export function policyDocs(policies: readonly Json[], type: PolicyType): PolicyDoc[] {
+  const model = loadTexts(policies.map((p, i) => ({ name: `p${i}.json`, text: JSON.stringify(p) })));
+  if (model.policies.length !== policies.length) {
+    throw new Error(`not all policies loaded: ${JSON.stringify(model.problems)}`);
+  }
+  return model.policies.map((d) => ({ ...d, policyType: type }));
+}
+
+export function ours(policies: readonly Json[], type: PolicyType, r: OracleRequest): Decision {
+  return evaluate(policyDocs(policies, type), ourRequest(r)).decision;
+}
+
+const DECISIONS: Record<string, Decision> = {
+  Allowed: 'allowed',
+  AllowedForAccount: 'allowed',
+  ExplicitlyDenied: 'explicit-deny',
+  DeniedForAccount: 'explicit-deny',
+  ImplicitlyDenied: 'implicit-deny',
+};
+
+/** The oracle's decision for the identity policies (or the resource policy) alone. */
+export async function oracle(
+  policies: readonly Json[],
+  type: 'identity' | 'resource',
+  r: OracleRequest,
+): Promise<Decision | string> {
+  const simulation: Simulation = {
+    identityPolicies: type === 'identity' ? policies.map((policy, i) => ({ name: `p${i}`, policy })) : [],
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    request: {
+      principal: r.principal ?? role('R'),
+      action: r.action,
+      resource: { resource: r.resource, accountId: ACCOUNT },
+      contextVariables: r.context,
+    },
+  };
+  if (type === 'resource') simulation.resourcePolicy = policies[0];
+  const result = await runSimulation(simulation, {});
+  if (result.resultType !== 'single') return `oracle ${result.resultType}: ${JSON.stringify(result)}`;
+  const analysis = result.result.analysis;
+  const raw = type === 'identity' ? analysis.identityAnalysis?.result : analysis.resourceAnalysis?.result;
+  return (raw && DECISIONS[raw]) ?? `oracle result ${String(raw)}`;
+}
+
+/**
+ * Runs `runs` generated cases through both evaluators; any disagreement fails with the (shrunk) case.
+ * Cases are split over several test files so the suite uses every core.
+ */
+export async function differential(
+  kind: 'identity' | 'resource',
+  policies: { min: number; max: number },
+  runs: number,
+): Promise<void> {
+  const arb = fc.array(policyJson(kind), { minLength: policies.min, maxLength: policies.max });
+  await fc.assert(
+    fc.asyncProperty(arb, request(kind), async (p, r) => {
+      const expected = await oracle(p, kind, r);
+      const actual = ours(p, kind, r);
+      if (actual !== expected) {
+        const input = JSON.stringify({ policies: p, request: r }, null, 1);
+        throw new Error(`disagreement: ours ${actual}, oracle ${expected}\n${input}`);
+      }
+    }),
+    { numRuns: Number(process.env['ORACLE_RUNS'] ?? runs) },
+  );
+}
