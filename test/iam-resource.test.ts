@@ -50,7 +50,6 @@ describe('resourceMatches: IAM documented rules', () => {
 
 // --- property tests ---
 
-const segment = fc.constantFrom('a', 'b', 'ab', 'src', 'T1', '1', '');
 const resourcePart = fc
   .array(fc.constantFrom('a', 'b', 'ab', 'src', '/', 'T1', 'x-y'), { minLength: 1, maxLength: 6 })
   .map((xs) => xs.join(''));
