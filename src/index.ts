@@ -8,3 +8,5 @@ export { github } from './reporters/github.js';
 export { json } from './reporters/json.js';
 export { sarif } from './reporters/sarif.js';
 export { default as rules } from '../rules/index.js';
+export { evaluate, resourceCovers, resourceIntersects, resourceMatches } from './iam/evaluate.js';
+export type { Context, Decision, Evaluation, Request as EvaluationRequest, Trace } from './iam/evaluate.js';

@@ -90,7 +90,10 @@ describe('ARN matching properties', () => {
       fc.property(arn, fc.array(fc.nat(), { maxLength: 4 }), (a, picks) => {
         const fields = a.split(':');
         // The resource part's pieces between / and : (separators kept).
-        const resource = fields.slice(5).join(':').split(/([/:])/);
+        const resource = fields
+          .slice(5)
+          .join(':')
+          .split(/([/:])/);
         for (const n of picks) {
           const i = n % (5 + resource.length);
           if (i >= 1 && i < 5) fields[i] = '*';

@@ -415,11 +415,13 @@ export function evaluateCondition(
   entry: ConditionEntry,
   key: KeyValue,
   lookup: Lookup | undefined,
+  /** entry.values as strings, when the caller has them already. */
+  strings?: readonly string[],
 ): Tri | 'unsupported' {
   const op = parseOperator(entry.operator);
   if (!op.base) return 'unsupported';
   if (key === 'unknown') return 'unknown';
-  const values = entry.values.map((v) => v.value);
+  const values = strings ?? entry.values.map((v) => v.value);
   if (op.base === 'null') {
     const goal = key.present ? 'false' : 'true';
     return values.some((v) => v.toLowerCase() === goal);

@@ -78,11 +78,17 @@ interface Compiled {
   resources?: Pattern[];
   notResources?: Pattern[];
   conditions: ConditionEntry[];
+  /** Per condition: its key lower-cased and a one-line description (built once). */
+  conditionKeys: string[];
+  conditionValues: string[][];
+  conditionText: string[];
   /** Policy variables are substituted only in policies with `"Version": "2012-10-17"` (else literal). */
   variables: boolean;
 }
 
-const compiledCache = new WeakMap<Statement, Compiled>();
+/** Compiled forms ride on the (cached) Statement objects: cheaper for the GC than a WeakMap. */
+const COMPILED = Symbol('compiled');
+type WithCompiled = Statement & { [COMPILED]?: Compiled };
 
 function actionMatcher(pattern: string): ActionMatcher {
   if (pattern === '*') return { re: /^/ };
@@ -90,11 +96,19 @@ function actionMatcher(pattern: string): ActionMatcher {
 }
 
 function compile(st: Statement): Compiled {
-  let c = compiledCache.get(st);
+  let c = (st as WithCompiled)[COMPILED];
   if (!c) {
     const data = st.policy.data;
     const variables = isObject(data) && data['Version'] === '2012-10-17';
-    c = { st, conditions: st.condition ?? [], variables };
+    const conditions = st.condition ?? [];
+    c = {
+      st,
+      conditions,
+      conditionKeys: conditions.map((e) => e.key.toLowerCase()),
+      conditionValues: conditions.map((e) => e.values.map((v) => v.value)),
+      conditionText: conditions.map((e) => `${e.operator} ${e.key} = ${show(e.values)}`),
+      variables,
+    };
     if (st.effect) c.effect = st.effect;
     if (st.action) c.actions = st.action.map((a) => actionMatcher(a.value));
     if (st.notAction) c.notActions = st.notAction.map((a) => actionMatcher(a.value));
@@ -102,7 +116,7 @@ function compile(st: Statement): Compiled {
     if (st.notResource) {
       c.notResources = st.notResource.map((r) => parsePattern(r.value, variables));
     }
-    compiledCache.set(st, c);
+    Object.defineProperty(st, COMPILED, { value: c });
   }
   return c;
 }
@@ -120,23 +134,41 @@ interface Prepared {
   key: (lowerKey: string) => KeyValue;
 }
 
+const NO_CONTEXT: Context = {};
+const NO_KEYS: readonly string[] = [];
+const contextCache = new WeakMap<Context, Map<string, string | readonly string[]>>();
+const absentCache = new WeakMap<readonly string[], Set<string>>();
+
 function prepare(request: Request): Prepared {
-  const values = new Map<string, string | readonly string[]>();
-  for (const [k, v] of Object.entries(request.context ?? {})) values.set(k.toLowerCase(), v);
-  const absent = new Set((request.absent ?? []).map((k) => k.toLowerCase()));
+  // Callers often reuse one context for many requests: lower-case its keys once.
+  const context = request.context ?? NO_CONTEXT;
+  let values = contextCache.get(context);
+  if (!values) {
+    values = new Map();
+    for (const [k, v] of Object.entries(context)) values.set(k.toLowerCase(), v);
+    contextCache.set(context, values);
+  }
+  const absentKeys = request.absent ?? NO_KEYS;
+  let absent = absentCache.get(absentKeys);
+  if (!absent) {
+    absent = new Set(absentKeys.map((k) => k.toLowerCase()));
+    absentCache.set(absentKeys, absent);
+  }
+  const known = values;
+  const gone = absent;
   const prepared: Prepared = {
     request,
     lowerAction: request.action.toLowerCase(),
     lookup: (k) => {
-      const v = values.get(k);
+      const v = known.get(k);
       if (typeof v === 'string') return v;
-      if (v !== undefined || absent.has(k)) return null; // multivalued keys cannot fill a variable
+      if (v !== undefined || gone.has(k)) return null; // multivalued keys cannot fill a variable
       return undefined;
     },
     key: (k) => {
-      const v = values.get(k);
+      const v = known.get(k);
       if (v !== undefined) return { present: true, value: v };
-      return absent.has(k) ? { present: false } : 'unknown';
+      return gone.has(k) ? ABSENT : 'unknown';
     },
   };
   // "*" alone is the resource of actions without resource types: a concrete value, not "everything".
@@ -274,11 +306,21 @@ function checkPrincipal(c: Compiled, p: Prepared): Part {
 const show = (values: readonly { value: string }[]): string =>
   values.length === 1 ? values[0]!.value : `[${values.map((v) => v.value).join(', ')}]`;
 
+const HOLD: Part = { result: true, why: 'Conditions hold' };
+const NONE: Part = { result: true, why: '' };
+const ABSENT: KeyValue = { present: false };
+
 function checkConditions(c: Compiled, p: Prepared, unresolved: Unresolved[]): Part {
   let unknownWhy: string | undefined;
-  for (const entry of c.conditions) {
-    const r = evaluateCondition(entry, p.key(entry.key.toLowerCase()), c.variables ? p.lookup : undefined);
-    const text = `${entry.operator} ${entry.key} = ${show(entry.values)}`;
+  for (let i = 0; i < c.conditions.length; i++) {
+    const entry = c.conditions[i]!;
+    const r = evaluateCondition(
+      entry,
+      p.key(c.conditionKeys[i]!),
+      c.variables ? p.lookup : undefined,
+      c.conditionValues[i],
+    );
+    const text = c.conditionText[i]!;
     if (r === false) return { result: false, why: `Condition ${text} does not hold` };
     if (r === 'unknown' || r === 'unsupported') {
       unresolved.push({ statement: c.st, operator: entry.operator, key: entry.key });
@@ -289,7 +331,7 @@ function checkConditions(c: Compiled, p: Prepared, unresolved: Unresolved[]): Pa
     }
   }
   if (unknownWhy !== undefined) return { result: 'unknown', why: unknownWhy };
-  return { result: true, why: c.conditions.length ? 'Conditions hold' : '' };
+  return c.conditions.length ? HOLD : NONE;
 }
 
 function evaluateStatement(

@@ -28,6 +28,8 @@ export interface Pattern {
    */
   head?: Token[];
   headRe?: RegExp;
+  /** With variables: regex source of each static run, and the variables between them. */
+  pieces?: (string | Extract<Token, { k: 'var' }>)[];
 }
 
 const ESCAPES: Record<string, string> = { '${*}': '*', '${?}': '?', '${$}': '$' };
@@ -76,6 +78,16 @@ export function parsePattern(source: string, variables = true): Pattern {
   if (!vars) p.re = new RegExp(`^${regexSource(p.tokens)}$`, 'u');
   else {
     p.head = headOf(p.tokens);
+    p.pieces = [];
+    let run: Token[] = [];
+    for (const t of p.tokens) {
+      if (t.k !== 'var') run.push(t);
+      else {
+        p.pieces.push(regexSource(run), t);
+        run = [];
+      }
+    }
+    p.pieces.push(regexSource(run));
     p.headRe = new RegExp(`^${regexSource(p.head)}$`, 'u');
   }
   if (patternCache.size > 20_000) patternCache.clear();
@@ -137,7 +149,12 @@ function normalizeRuns(tokens: Token[]): Token[] {
   return out;
 }
 
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const SPECIAL = new Set('.*+?^${}()|[]\\');
+const escapeRe = (s: string): string => {
+  let out = '';
+  for (const c of s) out += SPECIAL.has(c) ? `\\${c}` : c;
+  return out;
+};
 
 export function regexSource(tokens: readonly Token[]): string {
   let s = '';
@@ -158,28 +175,49 @@ const resolvedRe = new Map<string, RegExp>();
 /** Substitutes variables: 'unknown' if one is not in the context, 'none' if it can have no value. */
 export function resolvePattern(p: Pattern, lookup: (lowerKey: string) => VarValue): Resolved {
   if (!p.vars) return { tokens: p.tokens, re: p.re! };
-  const tokens: Token[] = [];
+  // Regex source from the precompiled static pieces and the escaped variable values.
+  let source = '';
   let unknown = false;
-  for (const t of p.tokens) {
-    if (t.k !== 'var') {
-      tokens.push(t);
+  const values: string[] = [];
+  for (const piece of p.pieces!) {
+    if (typeof piece === 'string') {
+      source += piece;
       continue;
     }
-    const v = lookup(t.key);
-    if (v === undefined) unknown = true;
-    else if (v !== null && v !== '') for (const c of v) tokens.push({ k: 'lit', c });
-    else if (t.dflt !== undefined) for (const c of t.dflt) tokens.push({ k: 'lit', c });
+    const v = lookup(piece.key);
+    let text: string;
+    if (v === undefined) {
+      unknown = true;
+      continue;
+    } else if (v !== null && v !== '') text = v;
+    else if (piece.dflt !== undefined) text = piece.dflt;
     else return 'none';
+    values.push(text);
+    source += escapeRe(text);
   }
   if (unknown) return 'unknown';
-  const source = regexSource(tokens);
   let re = resolvedRe.get(source);
   if (!re) {
     re = new RegExp(`^${source}$`, 'u');
     if (resolvedRe.size > 20_000) resolvedRe.clear();
     resolvedRe.set(source, re);
   }
-  return { tokens, re };
+  let tokens: Token[] | undefined;
+  return {
+    re,
+    // Only the pattern relations need tokens: build them on demand.
+    get tokens(): Token[] {
+      if (!tokens) {
+        tokens = [];
+        let i = 0;
+        for (const t of p.tokens) {
+          if (t.k !== 'var') tokens.push(t);
+          else for (const c of values[i++]!) tokens.push({ k: 'lit', c });
+        }
+      }
+      return tokens;
+    },
+  };
 }
 
 /** Variables as "could be anything" (for the two-sided relation). */
