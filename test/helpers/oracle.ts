@@ -64,6 +64,8 @@ const OPS_BY_TYPE: Record<string, { ops: string[]; values: string[] }> = {
       '*',
       '${aws:username}',
       '${aws:PrincipalTag/team}',
+      "${aws:PrincipalTag/team, 'data'}",
+      'x-${aws:username}-${*}',
     ],
   },
   ip: {
@@ -175,6 +177,7 @@ const RESOURCES = [
   `arn:aws:iam::${ACCOUNT}:role/\${aws:PrincipalTag/team}-*`,
   `${bucket('src')}/table/\${*}`,
   `${bucket('src')}/table/t\${?}`,
+  `${bucket("${aws:username, 'src'}")}/table/*`,
 ];
 
 /** Short ARNs (fewer than six fields) in NotResource: a documented disagreement, not generated. */
@@ -196,6 +199,13 @@ const PRINCIPALS: unknown[] = [
   { Service: 'replication.s3tables.amazonaws.com' },
 ];
 
+const NOT_PRINCIPALS: unknown[] = [
+  { AWS: role('R') },
+  { AWS: [role('R'), role('X', OTHER)] },
+  { AWS: `arn:aws:iam::${OTHER}:root` },
+  { Service: 'replication.s3tables.amazonaws.com' },
+];
+
 export function statement(kind: 'identity' | 'resource'): fc.Arbitrary<Json> {
   const actions = kind === 'identity' ? ACTIONS : ACTIONS.filter((a) => !/^(iam|kms):/.test(a));
   return fc
@@ -208,18 +218,23 @@ export function statement(kind: 'identity' | 'resource'): fc.Arbitrary<Json> {
       notResources: list(fc.constantFrom(...NOT_RESOURCES), 3),
       condition: fc.option(condition, { nil: undefined, freq: 2 }),
       principal: fc.constantFrom(...PRINCIPALS),
+      notPrincipal: fc.constantFrom(...NOT_PRINCIPALS),
     })
-    .map(({ sid, effect, not, actions: a, resources, notResources, condition: c, principal }) => {
-      const st: Json = {};
-      if (sid) st['Sid'] = sid;
-      st['Effect'] = effect;
-      if (kind === 'resource') st['Principal'] = principal;
-      st[not === 0 ? 'NotAction' : 'Action'] = a;
-      if (not === 1) st['NotResource'] = notResources;
-      else st['Resource'] = resources;
-      if (c) st['Condition'] = c;
-      return st;
-    });
+    .map(
+      ({ sid, effect, not, actions: a, resources, notResources, condition: c, principal, notPrincipal }) => {
+        const st: Json = {};
+        if (sid) st['Sid'] = sid;
+        st['Effect'] = effect;
+        // NotPrincipal only with Deny (IAM's own advice; Allow + NotPrincipal is rejected by validators).
+        if (kind === 'resource' && effect === 'Deny' && not === 2) st['NotPrincipal'] = notPrincipal;
+        else if (kind === 'resource') st['Principal'] = principal;
+        st[not === 0 ? 'NotAction' : 'Action'] = a;
+        if (not === 1) st['NotResource'] = notResources;
+        else st['Resource'] = resources;
+        if (c) st['Condition'] = c;
+        return st;
+      },
+    );
 }
 
 export const policyJson = (kind: 'identity' | 'resource'): fc.Arbitrary<Json> =>
