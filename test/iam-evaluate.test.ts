@@ -202,3 +202,138 @@ describe('evaluate: resource and trust policies', () => {
     expect(ask('arn:aws:iam::444455556666:role/R')).toBe('implicit-deny');
   });
 });
+
+describe('evaluate: edge cases', () => {
+  const any = (cond: unknown): unknown => ({
+    Effect: 'Allow',
+    Action: '*',
+    Resource: '*',
+    Condition: cond,
+  });
+
+  it('treats "*" as the resource of actions without resource types, not as every resource', () => {
+    const allow = { Effect: 'Allow', Action: 's3tables:List*', Resource: '*' };
+    const deny = { Effect: 'Deny', Action: 's3tables:*', Resource: `${BUCKET}*` };
+    const req = { action: 's3tables:ListTableBuckets', resource: '*' };
+    expect(decide([allow, deny], req)).toBe('allowed');
+    expect(decide([{ ...allow, Resource: `${BUCKET}` }], req)).toBe('implicit-deny');
+  });
+
+  it('reads variables literally without Version 2012-10-17', () => {
+    const st = { Effect: 'Allow', Action: '*', Resource: `${BUCKET}/table/\${aws:username}` };
+    const doc = loadTexts([{ name: 'v.json', text: JSON.stringify({ Statement: [st] }) }]).policies[0]!;
+    const ask = (resource: string): string =>
+      evaluate([doc], { action: 's3tables:GetTable', resource, context: { 'aws:username': 't1' } }).decision;
+    expect(ask(TABLE)).toBe('implicit-deny');
+    expect(ask(`${BUCKET}/table/\${aws:username}`)).toBe('allowed');
+  });
+
+  it('resolves variables in condition values, with defaults, and never from multivalued keys', () => {
+    const st = any({ StringEquals: { 'aws:PrincipalTag/team': '${aws:username}' } });
+    expect(decide([st], { context: { 'aws:PrincipalTag/team': 'x', 'aws:username': 'x' } })).toBe('allowed');
+    expect(decide([st], { context: { 'aws:PrincipalTag/team': 'x' } })).toBe('conditional');
+    expect(decide([st], { context: { 'aws:PrincipalTag/team': 'x', 'aws:username': ['x'] } })).toBe(
+      'implicit-deny',
+    );
+    const dflt = any({ StringEquals: { 'aws:PrincipalTag/team': "${aws:username, 'x'}" } });
+    expect(decide([dflt], { context: { 'aws:PrincipalTag/team': 'x' }, absent: ['aws:username'] })).toBe(
+      'allowed',
+    );
+  });
+
+  it('supports set operators with negated base operators and BinaryEquals', () => {
+    const ctx = { context: { 'aws:TagKeys': ['team', 'env'], 'kms:x': 'QmluYXJ5' } };
+    expect(decide([any({ 'ForAnyValue:StringNotEquals': { 'aws:TagKeys': 'team' } })], ctx)).toBe('allowed');
+    expect(decide([any({ 'ForAllValues:StringNotEquals': { 'aws:TagKeys': ['team', 'x'] } })], ctx)).toBe(
+      'implicit-deny',
+    );
+    expect(decide([any({ 'ForAllValues:StringLike': { 'aws:TagKeys': ['*'] } })], ctx)).toBe('allowed');
+    expect(decide([any({ BinaryEquals: { 'kms:x': 'QmluYXJ5' } })], ctx)).toBe('allowed');
+    expect(decide([any({ BinaryEquals: { 'kms:x': 'other' } })], ctx)).toBe('implicit-deny');
+  });
+
+  it('compares IPv6 addresses as numbers, embedded IPv4 included', () => {
+    const ip = (cidr: string, addr: string): string =>
+      decide([any({ IpAddress: { 'aws:SourceIp': cidr } })], { context: { 'aws:SourceIp': addr } });
+    expect(ip('2001:db8::/32', '2001:0db8:0:0:0:0:0:1')).toBe('allowed');
+    expect(ip('::ffff:0:0/96', '::ffff:203.0.113.7')).toBe('allowed');
+    expect(ip('0.0.0.0/0', '203.0.113.7')).toBe('allowed');
+    expect(ip('10.0.0.0/8', 'not-an-ip')).toBe('implicit-deny');
+  });
+
+  it('applies NotResource to a requested pattern as IAM would: Allow must exclude all of it', () => {
+    const pattern = `${BUCKET}/table/*`;
+    const allow = { Effect: 'Allow', Action: '*', NotResource: `${BUCKET}/table/secret` };
+    expect(decide([allow], { resource: pattern })).toBe('implicit-deny');
+    expect(decide([allow], { resource: `arn:aws:s3tables:us-east-1:${ACCOUNT}:bucket/dst/table/*` })).toBe(
+      'allowed',
+    );
+    const deny = { Effect: 'Deny', Action: '*', NotResource: `${BUCKET}/table/a*` };
+    const all = { Effect: 'Allow', Action: '*', Resource: '*' };
+    expect(decide([all, deny], { resource: pattern })).toBe('explicit-deny');
+    expect(decide([all, deny], { resource: `${BUCKET}/table/ab*` })).toBe('allowed');
+  });
+
+  it('explains every statement and lists what is unresolved', () => {
+    const e = evaluate(
+      [
+        policy([
+          { Sid: 'Read', Effect: 'Allow', Action: 's3tables:Get*', Resource: `${BUCKET}/table/*` },
+          { Effect: 'Deny', Action: 'iam:*', Resource: '*' },
+          {
+            Effect: 'Deny',
+            Action: '*',
+            Resource: '*',
+            Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'data' } },
+          },
+        ]),
+      ],
+      { action: 's3tables:GetTable', resource: TABLE },
+    );
+    expect(e.decision).toBe('conditional');
+    expect(e.trace.map((t) => t.outcome)).toEqual(['allows', 'no-match', 'conditional']);
+    expect(e.trace[0]!.why).toBe(`Action s3tables:Get* matches; Resource ${BUCKET}/table/* matches ${TABLE}`);
+    expect(e.trace[1]!.why).toBe('Action does not match s3tables:GetTable');
+    expect(e.unresolved).toMatchObject([{ operator: 'StringNotEquals', key: 'aws:PrincipalTag/team' }]);
+    expect(e.allowedBy.map((s) => s.sid)).toEqual(['Read']);
+  });
+});
+
+describe('evaluate: principals', () => {
+  const res = (statement: unknown): PolicyDoc => ({ ...policy([statement]), policyType: 'resource' });
+  const ask = (doc: PolicyDoc, type: 'AWS' | 'Service', id: string): string =>
+    evaluate([doc], { action: 's3tables:GetTable', resource: TABLE, principal: { type, id } }).decision;
+  const role = `arn:aws:iam::${ACCOUNT}:role/path/R`;
+
+  it('matches a role and its sessions, services case-insensitively, and NotPrincipal as complement', () => {
+    const byRole = res({ Effect: 'Allow', Principal: { AWS: role }, Action: '*', Resource: '*' });
+    expect(ask(byRole, 'AWS', role)).toBe('allowed');
+    expect(ask(byRole, 'AWS', `arn:aws:sts::${ACCOUNT}:assumed-role/R/session-1`)).toBe('allowed');
+    expect(ask(byRole, 'AWS', `arn:aws:sts::${ACCOUNT}:assumed-role/Other/s`)).toBe('implicit-deny');
+    expect(ask(byRole, 'Service', 'R')).toBe('implicit-deny');
+    const svc = res({
+      Effect: 'Allow',
+      Principal: { Service: 'Replication.S3Tables.amazonaws.com' },
+      Action: '*',
+      Resource: '*',
+    });
+    expect(ask(svc, 'Service', 'replication.s3tables.amazonaws.com')).toBe('allowed');
+    const deny = policy([
+      { Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' },
+      { Effect: 'Deny', NotPrincipal: { AWS: role }, Action: '*', Resource: '*' },
+    ]);
+    const both: PolicyDoc = { ...deny, policyType: 'resource' };
+    expect(ask(both, 'AWS', role)).toBe('allowed');
+    expect(ask(both, 'AWS', `arn:aws:iam::${ACCOUNT}:role/Other`)).toBe('explicit-deny');
+  });
+
+  it('ignores Principal in identity policies and requires it in resource policies', () => {
+    const st = { Effect: 'Allow', Action: '*', Resource: '*' };
+    expect(ask(res(st), 'AWS', role)).toBe('implicit-deny');
+    const identity: PolicyDoc = {
+      ...policy([{ ...st, Principal: { AWS: 'nobody' } }]),
+      policyType: 'identity',
+    };
+    expect(ask(identity, 'AWS', role)).toBe('allowed');
+  });
+});
