@@ -429,6 +429,8 @@ export function evaluateCondition(
   const base = op.base;
   if (!key.present) {
     if (op.set === 'all') return true;
+    // Even with IfExists: AWS denies ForAnyValue:StringEqualsIfExists on a missing key (observed on
+    // re:Post, "ForAnyValue:StringEqualsIfExists behaving unexpectedly"; iam-simulate agrees).
     if (op.set === 'any') return false;
     return op.ifExists || base.negated;
   }
