@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { loadTexts } from '../src/load/index.js';
 import type { PolicyDoc } from '../src/model.js';
 import { evaluate, type Request } from '../src/iam/evaluate.js';
@@ -335,5 +336,56 @@ describe('evaluate: principals', () => {
       policyType: 'identity',
     };
     expect(ask(identity, 'AWS', role)).toBe('allowed');
+  });
+});
+
+describe('evaluate: robustness', () => {
+  it('never throws on malformed statements, conditions or requests', () => {
+    const field = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom('*', 's3tables:*', '${aws:username}', 'arn:aws:s3tables:*:*:bucket/${x}/*'),
+    );
+    const statement = fc.record(
+      {
+        Effect: fc.oneof(fc.constantFrom('Allow', 'Deny'), field),
+        Action: field,
+        NotAction: field,
+        Resource: field,
+        NotResource: field,
+        Principal: field,
+        NotPrincipal: field,
+        Condition: fc.dictionary(
+          fc.constantFrom('StringLike', 'ForAllValues:IpAddress', 'Null', 'DateEquals', 'Bogus'),
+          fc.dictionary(fc.constantFrom('aws:a', 'aws:B'), field),
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(statement, { maxLength: 3 }),
+        fc.constantFrom('identity', 'resource', 'trust'),
+        fc.string(),
+        fc.dictionary(
+          fc.constantFrom('aws:a', 'AWS:b', 'aws:username'),
+          fc.oneof(fc.string(), fc.array(fc.string())),
+        ),
+        (statements, type, resource, context) => {
+          const doc: PolicyDoc = {
+            ...policy([{ Effect: 'Allow', Action: '*', Resource: '*' }]),
+            data: { Version: '2012-10-17', Statement: statements },
+            policyType: type as PolicyDoc['policyType'],
+          };
+          const e = evaluate([doc], {
+            action: 's3tables:GetTable',
+            resource,
+            context,
+            principal: { type: 'AWS', id: resource },
+          });
+          expect(['allowed', 'explicit-deny', 'implicit-deny', 'conditional']).toContain(e.decision);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
