@@ -1,12 +1,12 @@
 /** The documented disagreements with the oracle: each still disagrees, exactly as recorded (no stale entry). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { oracle, ours, type Json, type OracleRequest } from './helpers/oracle.js';
+import { oracle, ours, type Json, type Kind, type OracleRequest } from './helpers/oracle.js';
 
 interface Case {
   id: string;
   reason: string;
-  type: 'identity' | 'resource';
+  type: Kind;
   policy: Json;
   request: Omit<OracleRequest, 'context'> & { context?: OracleRequest['context'] };
   ours: string;

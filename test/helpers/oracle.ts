@@ -206,8 +206,15 @@ const NOT_PRINCIPALS: unknown[] = [
   { Service: 'replication.s3tables.amazonaws.com' },
 ];
 
-export function statement(kind: 'identity' | 'resource'): fc.Arbitrary<Json> {
-  const actions = kind === 'identity' ? ACTIONS : ACTIONS.filter((a) => !/^(iam|kms):/.test(a));
+const TRUST_ACTIONS = ['sts:AssumeRole', 'sts:TagSession', 'sts:*', '*', 'sts:AssumeRole*', 's3tables:*'];
+
+export function statement(kind: Kind): fc.Arbitrary<Json> {
+  const actions =
+    kind === 'identity'
+      ? ACTIONS
+      : kind === 'trust'
+        ? TRUST_ACTIONS
+        : ACTIONS.filter((a) => !/^(iam|kms):/.test(a));
   return fc
     .record({
       sid: fc.option(fc.constantFrom('A', 'B'), { nil: undefined }),
@@ -226,9 +233,11 @@ export function statement(kind: 'identity' | 'resource'): fc.Arbitrary<Json> {
         if (sid) st['Sid'] = sid;
         st['Effect'] = effect;
         // NotPrincipal only with Deny (IAM's own advice; Allow + NotPrincipal is rejected by validators).
-        if (kind === 'resource' && effect === 'Deny' && not === 2) st['NotPrincipal'] = notPrincipal;
-        else if (kind === 'resource') st['Principal'] = principal;
+        if (kind !== 'identity' && effect === 'Deny' && not === 2) st['NotPrincipal'] = notPrincipal;
+        else if (kind !== 'identity') st['Principal'] = principal;
         st[not === 0 ? 'NotAction' : 'Action'] = a;
+        // Trust policies have no Resource.
+        if (kind === 'trust') return Object.assign(st, c ? { Condition: c } : {});
         if (not === 1) st['NotResource'] = notResources;
         else st['Resource'] = resources;
         if (c) st['Condition'] = c;
@@ -237,7 +246,7 @@ export function statement(kind: 'identity' | 'resource'): fc.Arbitrary<Json> {
     );
 }
 
-export const policyJson = (kind: 'identity' | 'resource'): fc.Arbitrary<Json> =>
+export const policyJson = (kind: Kind): fc.Arbitrary<Json> =>
   fc
     .array(statement(kind), { minLength: 1, maxLength: 4 })
     .map((Statement) => ({ Version: '2012-10-17', Statement }));
@@ -270,6 +279,14 @@ const REQUESTS: [string, string[]][] = [
   ['kms:GenerateDataKey', KMS],
 ];
 
+/** Identity policies, a resource policy (table bucket), or a role's trust policy. */
+export type Kind = 'identity' | 'resource' | 'trust';
+
+const TRUST_REQUESTS: [string, string[]][] = [
+  ['sts:AssumeRole', ROLES],
+  ['sts:TagSession', ROLES],
+];
+
 export interface OracleRequest {
   action: string;
   resource: string;
@@ -295,8 +312,13 @@ const contextFor = (action: string): fc.Arbitrary<Record<string, string | string
       return ctx;
     });
 
-export function request(kind: 'identity' | 'resource'): fc.Arbitrary<OracleRequest> {
-  const pairs = kind === 'identity' ? REQUESTS : REQUESTS.filter(([a]) => a.startsWith('s3tables:'));
+export function request(kind: Kind): fc.Arbitrary<OracleRequest> {
+  const pairs =
+    kind === 'identity'
+      ? REQUESTS
+      : kind === 'trust'
+        ? TRUST_REQUESTS
+        : REQUESTS.filter(([a]) => a.startsWith('s3tables:'));
   return fc
     .constantFrom(...pairs)
     .chain(([action, resources]) =>
@@ -354,7 +376,7 @@ const DECISIONS: Record<string, Decision> = {
 /** The oracle's decision for the identity policies (or the resource policy) alone. */
 export async function oracle(
   policies: readonly Json[],
-  type: 'identity' | 'resource',
+  type: Kind,
   r: OracleRequest,
 ): Promise<Decision | string> {
   const simulation: Simulation = {
@@ -368,7 +390,8 @@ export async function oracle(
       contextVariables: r.context,
     },
   };
-  if (type === 'resource') simulation.resourcePolicy = policies[0];
+  // A trust policy is the role's resource policy for sts: actions.
+  if (type !== 'identity') simulation.resourcePolicy = policies[0];
   const result = await runSimulation(simulation, {});
   if (result.resultType !== 'single') return `oracle ${result.resultType}: ${JSON.stringify(result)}`;
   const analysis = result.result.analysis;
@@ -381,7 +404,7 @@ export async function oracle(
  * Cases are split over several test files so the suite uses every core.
  */
 export async function differential(
-  kind: 'identity' | 'resource',
+  kind: Kind,
   policies: { min: number; max: number },
   runs: number,
 ): Promise<void> {
