@@ -20,7 +20,10 @@ import { evaluateCondition, type KeyValue, type Lookup, type Tri } from './condi
 
 export { resourceCovers, resourceIntersects, resourceMatches } from './resource.js';
 
-/** Known request context; keys are case-insensitive (IAM); a key absent here is unknown, not absent. */
+/**
+ * Known request context; keys are case-insensitive (IAM); a key absent here is unknown, not absent.
+ * An array value is a multivalued key (aws:TagKeys): single-valued operators never match it.
+ */
 export type Context = Readonly<Record<string, string | readonly string[]>>;
 
 export type PrincipalType = 'AWS' | 'Service' | 'Federated' | 'CanonicalUser';
@@ -30,7 +33,9 @@ export interface Request {
   action: string;
   /**
    * A concrete ARN, or a pattern with * and ? meaning "every resource that matches it". For a pattern,
-   * an Allow counts only if its Resource covers the whole pattern; a Deny counts if it matches any of it.
+   * an Allow counts only if one of its Resource entries covers the whole pattern; a Deny counts if it
+   * matches any of it. "*" alone is the literal resource of actions without resource types (e.g.
+   * s3tables:ListTableBuckets): only a Resource that matches the string "*" applies to it.
    */
   resource: string;
   /** For resource and trust policies: who asks. Ignored for identity policies. */
@@ -51,7 +56,9 @@ export interface Trace {
 
 export interface Unresolved {
   statement: Statement;
+  /** The condition operator, or 'Resource' / 'Principal' when that element could not be decided. */
   operator: string;
+  /** The condition key ('Resource' / 'Principal' for those elements). */
   key: string;
 }
 
