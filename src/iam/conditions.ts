@@ -193,11 +193,17 @@ function parseV6(s: string): bigint | undefined {
   return groups.reduce((acc, g) => (acc << 16n) | g, 0n);
 }
 
+const ipCache = new Map<string, { v: 4 | 6; n: bigint } | null>();
 function parseIp(s: string): { v: 4 | 6; n: bigint } | undefined {
-  const v4 = parseV4(s);
-  if (v4 !== undefined) return { v: 4, n: v4 };
-  const v6 = parseV6(s);
-  return v6 === undefined ? undefined : { v: 6, n: v6 };
+  let ip = ipCache.get(s);
+  if (ip === undefined) {
+    const v4 = parseV4(s);
+    const v6 = v4 === undefined ? parseV6(s) : undefined;
+    ip = v4 !== undefined ? { v: 4, n: v4 } : v6 !== undefined ? { v: 6, n: v6 } : null;
+    if (ipCache.size > 10_000) ipCache.clear();
+    ipCache.set(s, ip);
+  }
+  return ip ?? undefined;
 }
 
 const cidrCache = new Map<string, { v: 4 | 6; net: bigint; mask: bigint } | null>();
