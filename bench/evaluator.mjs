@@ -13,7 +13,7 @@ const ROLE = `arn:aws:iam::${A}:role/s3tables-replication`;
 const KEY = `arn:aws:kms:us-west-2:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
 /** A replication role's policies: reads on the source, writes on the destination, PassRole, KMS, guards. */
-const POLICIES = [
+export const POLICIES = [
   {
     Version: '2012-10-17',
     Statement: [
@@ -122,7 +122,7 @@ const TARGETS = [
   ['iam:PassRole', ROLE],
   ['kms:Decrypt', KEY],
 ];
-const REQUESTS = CONTEXTS.flatMap((ctx) =>
+export const REQUESTS = CONTEXTS.flatMap((ctx) =>
   TARGETS.map(([action, resource]) => ({
     action,
     resource,
