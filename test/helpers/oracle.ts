@@ -150,6 +150,7 @@ const ACTIONS = [
   'kms:*',
   'kms:Decrypt',
   'kms:Generate*',
+  'logs:Put*',
 ];
 
 const RESOURCES = [
@@ -178,6 +179,11 @@ const RESOURCES = [
   `${bucket('src')}/table/\${*}`,
   `${bucket('src')}/table/t\${?}`,
   `${bucket("${aws:username, 'src'}")}/table/*`,
+  // Resource parts with colons: a * that ends a segment extends past them.
+  `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:grp:*`,
+  `arn:aws:logs:*:${ACCOUNT}:log-group:*`,
+  `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:grp:log-stream:s?`,
+  `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:*:log-stream:s1`,
 ];
 
 /** Short ARNs (fewer than six fields) in NotResource: a documented disagreement, not generated. */
@@ -214,7 +220,7 @@ export function statement(kind: Kind): fc.Arbitrary<Json> {
       ? ACTIONS
       : kind === 'trust'
         ? TRUST_ACTIONS
-        : ACTIONS.filter((a) => !/^(iam|kms):/.test(a));
+        : ACTIONS.filter((a) => !/^(iam|kms|logs):/.test(a));
   return fc
     .record({
       sid: fc.option(fc.constantFrom('A', 'B'), { nil: undefined }),
@@ -263,6 +269,11 @@ const TABLES = [
 const BUCKETS = [bucket('src'), bucket('dst'), bucket('alice'), bucket('src', 'us-west-2')];
 const ROLES = [role('R'), role('replication-role'), role('data-x'), role('ops-admin')];
 const KMS = [`arn:aws:kms:us-east-1:${ACCOUNT}:key/k1`, `arn:aws:kms:us-west-2:${ACCOUNT}:key/k2`];
+const LOG_STREAMS = [
+  `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:grp:log-stream:s1`,
+  `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:grp2:log-stream:s1`,
+  `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:grp:log-stream:x:y`,
+];
 const REQUESTS: [string, string[]][] = [
   ['s3tables:GetTable', TABLES],
   ['s3tables:GetTableData', TABLES],
@@ -277,6 +288,7 @@ const REQUESTS: [string, string[]][] = [
   ['iam:GetRole', ROLES],
   ['kms:Decrypt', KMS],
   ['kms:GenerateDataKey', KMS],
+  ['logs:PutLogEvents', LOG_STREAMS],
 ];
 
 /** Identity policies, a resource policy (table bucket), or a role's trust policy. */
