@@ -389,3 +389,26 @@ describe('evaluate: robustness', () => {
     );
   });
 });
+
+describe('evaluate: request objects', () => {
+  it('reads the context afresh on every call (callers may reuse and change one object)', () => {
+    const st = {
+      Effect: 'Allow',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalTag/team': 'data' } },
+    };
+    const context: Record<string, string> = { 'aws:PrincipalTag/team': 'data' };
+    const absent: string[] = [];
+    const doc = policy([st]);
+    const ask = (): string =>
+      evaluate([doc], { action: 's3tables:GetTable', resource: TABLE, context, absent }).decision;
+    expect(ask()).toBe('allowed');
+    context['aws:PrincipalTag/team'] = 'ops';
+    expect(ask()).toBe('implicit-deny');
+    delete context['aws:PrincipalTag/team'];
+    expect(ask()).toBe('conditional');
+    absent.push('aws:PrincipalTag/team');
+    expect(ask()).toBe('implicit-deny');
+  });
+});

@@ -141,41 +141,32 @@ interface Prepared {
   key: (lowerKey: string) => KeyValue;
 }
 
-const NO_CONTEXT: Context = {};
-const NO_KEYS: readonly string[] = [];
-const contextCache = new WeakMap<Context, Map<string, string | readonly string[]>>();
-const absentCache = new WeakMap<readonly string[], Set<string>>();
-
 function prepare(request: Request): Prepared {
-  // Callers often reuse one context for many requests: lower-case its keys once.
-  const context = request.context ?? NO_CONTEXT;
-  let values = contextCache.get(context);
-  if (!values) {
-    values = new Map();
-    for (const [k, v] of Object.entries(context)) values.set(k.toLowerCase(), v);
-    contextCache.set(context, values);
-  }
-  const absentKeys = request.absent ?? NO_KEYS;
-  let absent = absentCache.get(absentKeys);
-  if (!absent) {
-    absent = new Set(absentKeys.map((k) => k.toLowerCase()));
-    absentCache.set(absentKeys, absent);
-  }
-  const known = values;
-  const gone = absent;
+  // Built on the first condition or variable that needs them (per call: callers may mutate a context).
+  let known: Map<string, string | readonly string[]> | undefined;
+  let gone: Set<string> | undefined;
+  const load = (): void => {
+    known = new Map();
+    for (const [k, v] of Object.entries(request.context ?? {})) known.set(k.toLowerCase(), v);
+    gone = new Set((request.absent ?? []).map((k) => k.toLowerCase()));
+  };
+  const get = (k: string): string | readonly string[] | undefined => {
+    if (!known) load();
+    return known!.get(k);
+  };
   const prepared: Prepared = {
     request,
     lowerAction: request.action.toLowerCase(),
     lookup: (k) => {
-      const v = known.get(k);
+      const v = get(k);
       if (typeof v === 'string') return v;
-      if (v !== undefined || gone.has(k)) return null; // multivalued keys cannot fill a variable
+      if (v !== undefined || gone!.has(k)) return null; // multivalued keys cannot fill a variable
       return undefined;
     },
     key: (k) => {
-      const v = known.get(k);
+      const v = get(k);
       if (v !== undefined) return { present: true, value: v };
-      return gone.has(k) ? ABSENT : 'unknown';
+      return gone!.has(k) ? ABSENT : 'unknown';
     },
   };
   // "*" alone is the resource of actions without resource types: a concrete value, not "everything".
