@@ -207,9 +207,12 @@ function patternResult(pattern: Pattern, p: Prepared, wide: boolean): Tri | 'non
   const resolved = resolvePattern(pattern, p.lookup);
   if (resolved === 'unknown' || resolved === 'none') {
     // The ARN fields and resource type before the variable may already rule the request out.
-    const head = p.pattern
-      ? intersectsTokens(pattern.head!, p.pattern)
-      : pattern.headRe!.test(p.request.resource);
+    // (Same relation as below: for a pattern request, can it overlap / cover it at all?)
+    const head = !p.pattern
+      ? pattern.headRe!.test(p.request.resource)
+      : wide
+        ? intersectsTokens(pattern.head!, p.pattern)
+        : coversTokens(pattern.head!, p.pattern);
     return head ? resolved : false;
   }
   if (!p.pattern) return resolved.re.test(p.request.resource);
