@@ -224,10 +224,10 @@ export default {
       encoding: 'utf8',
     });
     const r = JSON.parse(out);
-    const rss = `${Math.round(r.maxRssKiB / 1024)} MiB`;
+    const rss = `${(r.maxRssKiB / 1024).toFixed(1)} MB`;
     const ratio = r.warm / r.simulate;
     return {
-      note: `${r.requests} requests (2 policies, 9 statements, conditions, a policy variable); ${r.disagreements} disagreements with iam-simulate`,
+      note: `${r.requests} requests (2 policies, 9 statements, conditions, a policy variable), each rate over 1-2 s (not a median of runs); ${r.disagreements} disagreements with iam-simulate`,
       rows: [
         ['evaluate(), policies normalised once', `${fmt(r.warm)} decisions/s`, rss],
         ['evaluate(), fresh policy objects every call', `${fmt(r.cold)} decisions/s`, rss],
@@ -235,8 +235,12 @@ export default {
       ],
       goals: [
         {
-          line: `evaluate() is ${ratio.toFixed(0)}x iam-simulate (goal >= 10x)`,
-          ok: ratio >= 10 && r.disagreements === 0,
+          ok: ratio >= 10,
+          line: `${ratio >= 10 ? 'ok  ' : 'MISS'} evaluator throughput: ${ratio.toFixed(0)}× iam-simulate (goal ≥ 10×)`,
+        },
+        {
+          ok: r.disagreements === 0,
+          line: `${r.disagreements === 0 ? 'ok  ' : 'MISS'} evaluator agrees with iam-simulate: ${r.disagreements} of ${r.requests} requests differ (goal 0)`,
         },
       ],
     };

@@ -4,10 +4,11 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import coldStart from './cold-start.mjs';
+import evaluator from './evaluator.mjs';
 import { CLI, RSS_METHOD } from './lib.mjs';
 import manyPolicies from './many-policies.mjs';
 
-const SECTIONS = [coldStart, manyPolicies];
+const SECTIONS = [coldStart, manyPolicies, evaluator];
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '11' }, only: { type: 'string', multiple: true } },
