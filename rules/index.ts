@@ -11,6 +11,7 @@ import roleArn from './role-arn.js';
 import tableArn from './table-arn.js';
 import tableBucketArn from './table-bucket-arn.js';
 import unknownDocument from './unknown-document.js';
+import unusedSuppression from './unused-suppression.js';
 
 /** Every built-in rule, sorted by id. The registry test keeps this, rules/*.ts, fixtures and the README in step. */
 const rules: readonly Rule[] = [
@@ -26,6 +27,7 @@ const rules: readonly Rule[] = [
   tableArn,
   tableBucketArn,
   unknownDocument,
+  unusedSuppression,
 ];
 
 export default rules;

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { findConfig, loadConfig, type LoadedConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { lint, TOOL, type LintResult } from './lint.js';
 import { json } from './reporters/json.js';
@@ -25,6 +26,9 @@ Options:
       --fail-on <error|warning|note>
                                     exit 1 when a finding is at or above this level (default: error)
       --allow-empty                 exit 0 when the paths hold nothing to lint
+  -c, --config <file>               use this config file (default: the nearest .s3tables-lint.json
+                                    in this or a parent directory, up to the git repository root)
+      --no-config                   use no config file
       --no-color                    no colour, even on a terminal (also NO_COLOR; FORCE_COLOR
                                     colours a non-terminal)
   -v, --version                     print the version and the data versions
@@ -49,11 +53,23 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const format = oneOf(values.format ?? 'text', FORMATS, '--format');
-  const failOn = oneOf(values['fail-on'] ?? 'error', ['error', 'warning', 'note'] as const, '--fail-on');
+  if (values.config !== undefined && values['no-config'])
+    throw new UsageError('--config and --no-config cannot be used together');
+  const config = readConfig(values.config, values['no-config'] === true);
+  // Flags win over the config file.
+  const failOn = oneOf(
+    values['fail-on'] ?? config?.config.failOn ?? 'error',
+    ['error', 'warning', 'note'] as const,
+    '--fail-on',
+  );
   const paths = positionals.length > 0 ? positionals : ['.'];
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given once');
 
-  const result = await lint(paths, { rule: values.rule ?? [], skip: values.skip ?? [] });
+  const result = await lint(paths, {
+    rule: values.rule ?? [],
+    skip: values.skip ?? [],
+    ...(config ? { config } : {}),
+  });
   for (const note of result.notes) process.stderr.write(`s3tables-lint: ${note}\n`);
   const color = useColor({
     noColor: values['no-color'] === true,
@@ -73,6 +89,12 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   return result.findings.some((f) => atLeast(f.level, failOn as Level)) ? 1 : 0;
+}
+
+function readConfig(file: string | undefined, none: boolean): LoadedConfig | undefined {
+  if (none) return undefined;
+  const path = file ?? findConfig(process.cwd());
+  return path === undefined ? undefined : loadConfig(path, process.cwd());
 }
 
 function render(result: LintResult, format: Format, color: boolean): string {
@@ -95,6 +117,8 @@ function parse(argv: string[]) {
         skip: { type: 'string', multiple: true },
         'fail-on': { type: 'string' },
         'allow-empty': { type: 'boolean' },
+        config: { type: 'string', short: 'c' },
+        'no-config': { type: 'boolean' },
         'no-color': { type: 'boolean' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },

@@ -93,6 +93,25 @@ export interface LoadProblem {
   length?: number;
 }
 
+/**
+ * Policies linked to principals by the config file's `bindings` (or the matching flags), for what
+ * cannot be linked by ARN. Bound files are loaded as inputs; a bound file holding no policy adds
+ * nothing here (it is reported as an input on its own).
+ */
+export interface ModelBindings {
+  /** Policies of the principal that calls Put…Replication. */
+  caller: PolicyDoc[];
+  /** Per role (key as written: an ARN or a role name), its identity policies and trust policy. */
+  roles: { role: string; policies: PolicyDoc[]; trust?: PolicyDoc }[];
+}
+
+/** The config file in use, as a document findings can point into. */
+export interface ConfigDoc {
+  doc: FileDoc;
+  /** Indexes of `suppressions` entries that matched no finding (set after the other rules ran). */
+  unusedSuppressions: number[];
+}
+
 /** The typed view of every input of a run. */
 export interface Model {
   files: SourceFile[];
@@ -100,6 +119,8 @@ export interface Model {
   policies: PolicyDoc[];
   roles: RoleDoc[];
   problems: LoadProblem[];
+  bindings?: ModelBindings;
+  config?: ConfigDoc;
 }
 
 export const emptyModel = (): Model => ({

@@ -33,6 +33,8 @@ export interface Finding {
   explain?: string[];
   /** Stable across line shifts: rule, file, JSON path and message identity. */
   fingerprint: string;
+  /** Set when a config suppression matched: kept in SARIF and JSON, left out of text and the exit code. */
+  suppressed?: { justification: string };
 }
 
 export interface Report {

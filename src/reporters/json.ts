@@ -1,9 +1,11 @@
+import { compare } from '../engine.js';
 import type { LintResult } from '../lint.js';
 import type { Finding, Level } from '../rule.js';
 
 /**
  * Every field of every finding, in the engine's stable order, with a fixed key order so the output
- * diffs cleanly; optional fields (`fix`, `explain`) appear only when set.
+ * diffs cleanly; optional fields (`fix`, `explain`, `suppressed`) appear only when set. Suppressed
+ * findings are included, marked; `summary` counts only the others (what the exit code counts).
  */
 export function json(result: LintResult): string {
   const count = (level: Level): number => result.findings.filter((f) => f.level === level).length;
@@ -17,7 +19,7 @@ export function json(result: LintResult): string {
     files: result.files,
     crashed: result.crashed,
     summary: { errors: count('error'), warnings: count('warning'), notes: count('note') },
-    findings: result.findings.map(ordered),
+    findings: [...result.findings, ...(result.suppressed ?? [])].sort(compare).map(ordered),
     notRun: result.notRun.map(({ rule, reason }) => ({ rule, reason })),
   };
   return `${JSON.stringify(out, null, 2)}\n`;
@@ -38,5 +40,6 @@ function ordered(f: Finding): Finding {
   };
   if (f.fix) out.fix = { description: f.fix.description, value: f.fix.value };
   if (f.explain) out.explain = f.explain;
+  if (f.suppressed) out.suppressed = { justification: f.suppressed.justification };
   return out;
 }

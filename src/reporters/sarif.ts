@@ -1,5 +1,5 @@
 import type { Invocation, Log, Notification, ReportingDescriptor, Result as SarifResult, Run } from 'sarif';
-import { RULE_ERROR } from '../engine.js';
+import { compare, RULE_ERROR } from '../engine.js';
 import type { LintResult, RuleMeta } from '../lint.js';
 import { LEVELS, type Finding } from '../rule.js';
 
@@ -28,12 +28,14 @@ export function sarif(result: LintResult, options: SarifOptions = {}): string {
 function sarifLog(result: LintResult, options: SarifOptions = {}): Log {
   const max = options.maxResults ?? GITHUB_LIMITS.resultsPerRun;
   const metas = [...result.rules];
+  // Suppressed findings stay, marked, so code scanning shows them as dismissed.
+  const findings = [...result.findings, ...(result.suppressed ?? [])].sort(compare);
   // Every result needs its rule described (GitHub shows the descriptor at the top of an alert).
-  for (const f of result.findings) {
+  for (const f of findings) {
     if (!metas.some((m) => m.id === f.ruleId)) metas.push(unknownRule(f.ruleId));
   }
   const index = new Map(metas.map((r, i) => [r.id, i]));
-  const kept = mostSevere(result.findings, max);
+  const kept = mostSevere(findings, max);
   const notifications: Notification[] = [];
   for (const f of result.findings) {
     if (f.ruleId !== RULE_ERROR.id) continue;
@@ -44,13 +46,13 @@ function sarifLog(result: LintResult, options: SarifOptions = {}): Log {
     });
   }
   const properties: Record<string, unknown> = { notRun: result.notRun };
-  if (kept.length < result.findings.length) {
-    const dropped = result.findings.length - kept.length;
-    properties['truncated'] = { total: result.findings.length, kept: kept.length, dropped };
+  if (kept.length < findings.length) {
+    const dropped = findings.length - kept.length;
+    properties['truncated'] = { total: findings.length, kept: kept.length, dropped };
     notifications.push({
       level: 'warning',
       message: {
-        text: `${result.findings.length} results, over the ${max} a run may hold (GitHub code scanning's limit): the ${kept.length} most severe are included, ${dropped} left out; --format json lists them all.`,
+        text: `${findings.length} results, over the ${max} a run may hold (GitHub code scanning's limit): the ${kept.length} most severe are included, ${dropped} left out; --format json lists them all.`,
       },
       descriptor: { id: 'results-truncated' },
     });
@@ -169,6 +171,10 @@ function resultOf(f: Finding, ruleIndex: number | undefined): SarifResult {
       },
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    // A config suppression: GitHub code scanning shows the alert as dismissed, with the reason.
+    ...(f.suppressed
+      ? { suppressions: [{ kind: 'external', justification: f.suppressed.justification }] }
+      : {}),
     properties,
   };
 }

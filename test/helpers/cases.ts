@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONFIG_FILE, loadConfig } from '../../src/config.js';
 import { lint, type LintOptions } from '../../src/lint.js';
+import registry from '../../rules/index.js';
 import { text } from '../../src/reporters/text.js';
 import type { Rule } from '../../src/rule.js';
 
@@ -15,20 +17,29 @@ export function folders(dir: string): string[] {
     .sort();
 }
 
-/** A fixture case's optional case.json: which paths to lint (default '.') and extra lint options. */
+/**
+ * A fixture case's optional case.json: which paths to lint (default '.'), extra lint options, and
+ * rule ids to run along with the rule under test (for rules about other rules' findings). A
+ * `.s3tables-lint.json` in the case folder is used as the config file.
+ */
 interface CaseSpec {
   paths?: string[];
-  options?: Omit<LintOptions, 'cwd' | 'rules'>;
+  options?: Omit<LintOptions, 'cwd' | 'rules' | 'config'>;
+  with?: string[];
 }
 
 /** Lints one case folder with the given rules; returns the text report (no colour). */
 export async function runCase(dir: string, rules: readonly Rule[]): Promise<string> {
   const specFile = join(dir, 'case.json');
   const spec: CaseSpec = existsSync(specFile) ? (JSON.parse(readFileSync(specFile, 'utf8')) as CaseSpec) : {};
+  const configFile = join(dir, CONFIG_FILE);
+  const config = existsSync(configFile) ? loadConfig(configFile, dir) : undefined;
+  const along = registry.filter((r) => spec.with?.includes(r.id));
   const result = await lint(spec.paths ?? ['.'], {
     ...spec.options,
+    ...(config ? { config } : {}),
     cwd: dir,
-    rules,
+    rules: [...along, ...rules],
     exclude: ['**/node_modules/**', 'case.json'],
   });
   return text(result, { color: false });
