@@ -228,7 +228,10 @@ function isFile(path: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Applying a config to a run.
 
-/** Rule ids the config turns off, and the levels it sets; a glob that matches no rule is an error. */
+/**
+ * Rule ids the config turns off, and the levels it sets. A `rules` glob or a suppression's `rule`
+ * that matches no rule is an error: a typo would silently do nothing.
+ */
 export function ruleSettings(
   loaded: LoadedConfig | undefined,
   all: readonly Pick<Rule, 'id'>[],
@@ -236,6 +239,10 @@ export function ruleSettings(
 ): { off: Set<string>; levels: Map<string, Level> } {
   const off = new Set<string>();
   const levels = new Map<string, Level>();
+  (loaded?.config.suppressions ?? []).forEach((s, i) => {
+    if (!all.some((r) => minimatch(r.id, s.rule)))
+      throw new UsageError(`${name}: suppressions[${i}].rule matches no rule`);
+  });
   for (const [glob, setting] of Object.entries(loaded?.config.rules ?? {})) {
     const ids = all.filter((r) => minimatch(r.id, glob)).map((r) => r.id);
     if (ids.length === 0) throw new UsageError(`${name}: rules${key(glob)} matches no rule`);
@@ -290,6 +297,9 @@ export function bindModel(model: Model, bindings: Bindings, cwd: string): void {
       : { kind: 'role' as const, name: role };
     for (const p of policies) p.owner ??= owner;
     const candidates = b.trust ? policiesOf(b.trust) : [];
+    // A get-role output holds its trust policy inside the role.
+    for (const r of model.roles)
+      if (b.trust && r.trust && resolve(cwd, r.file.name) === b.trust) candidates.push(r.trust);
     const trust = candidates.find((p) => p.policyType === 'trust') ?? candidates[0];
     return { role, policies, ...(trust ? { trust } : {}) };
   });
@@ -356,7 +366,8 @@ function arnPattern(glob: string): RegExp {
  * document it is in (the replication's source table or bucket, the role, the policy's owner).
  */
 function resourcesOf(f: Finding, model: Model): string[] {
-  const docs: Doc[] = [...model.replications, ...model.policies, ...model.roles];
+  const trusts = model.roles.flatMap((r) => (r.trust ? [r.trust] : []));
+  const docs: Doc[] = [...model.replications, ...model.policies, ...trusts, ...model.roles];
   let doc: Doc | undefined;
   for (const d of docs) {
     if (d.file.name !== f.file || d.root.length > f.path.length) continue;
