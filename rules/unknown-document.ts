@@ -4,7 +4,7 @@ export default defineRule({
   id: 'unknown-document',
   description: 'A file named on the command line is neither a replication configuration nor an IAM document.',
   level: 'warning',
-  helpUri: 'https://github.com/s3tables-lint/s3tables-lint#what-it-reads',
+  helpUri: 'https://github.com/s3tables-lint/s3tables-lint/blob/main/docs/rules/unknown-document.md',
   check({ model, report }) {
     for (const p of model.problems) {
       if (p.ruleId !== 'unknown-document') continue;

@@ -9,6 +9,23 @@ const files = readdirSync(join(ROOT, 'rules'))
   .map((f) => f.replace(/\.ts$/, ''))
   .sort();
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const PAGES = join(ROOT, 'docs/rules');
+const pages = existsSync(PAGES)
+  ? readdirSync(PAGES)
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => f.replace(/\.md$/, ''))
+      .sort()
+  : [];
+/** A page's `## ` sections: heading → body. */
+function sections(markdown: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of markdown.split(/^## /m).slice(1)) {
+    const [heading = '', ...body] = part.split('\n');
+    out.set(heading.trim(), body.join('\n'));
+  }
+  return out;
+}
+const PAGE_BASE = 'https://github.com/s3tables-lint/s3tables-lint/blob/main/docs/rules/';
 // Table rows as trimmed cells (Prettier pads them).
 const readmeRows = readme
   .split('\n')
@@ -43,6 +60,28 @@ describe('rule registry', () => {
         for (const name of invalid)
           expect(existsSync(join(base, 'invalid', name, 'expected.txt')), name).toBe(true);
       });
+      it('has a page docs/rules/<id>.md: title, what, why, bad and good examples, AWS link', () => {
+        const file = join(PAGES, `${rule.id}.md`);
+        expect(existsSync(file), `docs/rules/${rule.id}.md`).toBe(true);
+        const page = readFileSync(file, 'utf8');
+        expect(page.split('\n')[0]).toBe(`# ${rule.id}`);
+        const s = sections(page);
+        // These sections, in this order (a page may add others between them).
+        const required = ['What it checks', 'Why', 'Bad', 'Good', 'AWS documentation'];
+        expect([...s.keys()].filter((k) => required.includes(k))).toEqual(required);
+        for (const [name, body] of s) expect(body.trim(), `${rule.id}: ${name}`).not.toBe('');
+        expect(s.get('Bad')).toMatch(/```/);
+        expect(s.get('Good')).toMatch(/```/);
+        expect(s.get('AWS documentation')).toMatch(/\]\(https:\/\/docs\.aws\.amazon\.com\/[^)]+\)/);
+      });
+      it('has a helpUri that is its page or the AWS page its page links', () => {
+        if (rule.helpUri.startsWith('https://docs.aws.amazon.com/')) {
+          const page = readFileSync(join(PAGES, `${rule.id}.md`), 'utf8');
+          expect(sections(page).get('AWS documentation')).toContain(`(${rule.helpUri})`);
+        } else {
+          expect(rule.helpUri).toBe(`${PAGE_BASE}${rule.id}.md`);
+        }
+      });
       it('has a row in the README rules table', () => {
         const row = readmeRows.find((cells) => cells[0] === `\`${rule.id}\``);
         expect(row, `README row for ${rule.id}`).toBeDefined();
@@ -50,6 +89,10 @@ describe('rule registry', () => {
       });
     });
   }
+
+  it('docs/rules has no page without a rule', () => {
+    expect(pages.filter((p) => !files.includes(p))).toEqual([]);
+  });
 
   it('fixtures name no rule that does not exist', () => {
     expect(folders(join(ROOT, 'fixtures/rules')).filter((d) => !files.includes(d))).toEqual([]);
