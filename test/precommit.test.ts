@@ -61,6 +61,27 @@ describe('.pre-commit-hooks.yaml', () => {
   });
 });
 
+describe.skipIf(skip)('pre-commit validates the hook manifest and the README snippet', () => {
+  it('validate-manifest .pre-commit-hooks.yaml', () => {
+    const r = spawnSync('pre-commit', ['validate-manifest', join(ROOT, '.pre-commit-hooks.yaml')], {
+      encoding: 'utf8',
+    });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it("validate-config on the README's .pre-commit-config.yaml", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const snippet = /### pre-commit[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    expect(snippet).toContain('id: s3tables-lint');
+    const file = join(mkdtempSync(join(tmpdir(), 's3tl-pc-config-')), '.pre-commit-config.yaml');
+    writeFileSync(file, snippet);
+    const r = spawnSync('pre-commit', ['validate-config', file], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
+
 describe.skipIf(skip)('pre-commit try-repo (the real framework)', () => {
   let hookRepo = '';
   let target = '';
