@@ -112,7 +112,7 @@ describe.skipIf(skip)('pre-commit try-repo (the real framework)', () => {
       join(target, 'tsconfig.json'),
       '{\n  // comments: JSONC, not JSON\n  "compilerOptions": {}\n}\n',
     );
-    git(target, 'init', '-q');
+    git(target, '-c', 'init.defaultBranch=main', 'init', '-q');
     git(target, 'add', '-A');
   });
 

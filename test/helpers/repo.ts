@@ -34,7 +34,7 @@ export function snapshot(): string {
       // Deleted in the working tree but still in the index: not part of the snapshot.
     }
   }
-  git(dir, 'init', '-q');
+  git(dir, '-c', 'init.defaultBranch=main', 'init', '-q');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'snapshot');
   return dir;
