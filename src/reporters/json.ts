@@ -1,6 +1,6 @@
-import { compare } from '../engine.js';
 import type { LintResult } from '../lint.js';
 import type { Finding, Level } from '../rule.js';
+import { withSuppressed } from './sarif.js';
 
 /**
  * Every field of every finding, in the engine's stable order, with a fixed key order so the output
@@ -19,7 +19,7 @@ export function json(result: LintResult): string {
     files: result.files,
     crashed: result.crashed,
     summary: { errors: count('error'), warnings: count('warning'), notes: count('note') },
-    findings: [...result.findings, ...(result.suppressed ?? [])].sort(compare).map(ordered),
+    findings: withSuppressed(result).map(ordered),
     notRun: result.notRun.map(({ rule, reason }) => ({ rule, reason })),
   };
   return `${JSON.stringify(out, null, 2)}\n`;

@@ -29,7 +29,7 @@ function sarifLog(result: LintResult, options: SarifOptions = {}): Log {
   const max = options.maxResults ?? GITHUB_LIMITS.resultsPerRun;
   const metas = [...result.rules];
   // Suppressed findings stay, marked, so code scanning shows them as dismissed.
-  const findings = [...result.findings, ...(result.suppressed ?? [])].sort(compare);
+  const findings = withSuppressed(result);
   // Every result needs its rule described (GitHub shows the descriptor at the top of an alert).
   for (const f of findings) {
     if (!metas.some((m) => m.id === f.ruleId)) metas.push(unknownRule(f.ruleId));
@@ -76,6 +76,12 @@ function sarifLog(result: LintResult, options: SarifOptions = {}): Log {
     properties,
   };
   return { $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs: [run] };
+}
+
+/** The findings and the suppressed ones, merged in the engine's order. */
+export function withSuppressed(result: Pick<LintResult, 'findings' | 'suppressed'>): readonly Finding[] {
+  const suppressed = result.suppressed ?? [];
+  return suppressed.length === 0 ? result.findings : [...result.findings, ...suppressed].sort(compare);
 }
 
 /** The `limit` most severe findings, in their original (engine) order. */
