@@ -1,31 +1,41 @@
 import type { Rule } from '../src/rule.js';
+import conditionKey from './condition-key.js';
+import conditionOperator from './condition-operator.js';
 import destinationIsSource from './destination-is-source.js';
 import duplicateDestination from './duplicate-destination.js';
 import duplicateSid from './duplicate-sid.js';
+import misspelledAction from './misspelled-action.js';
 import parseError from './parse-error.js';
 import partitionMismatch from './partition-mismatch.js';
 import policyGrammar from './policy-grammar.js';
+import policyVariablePosition from './policy-variable-position.js';
 import policyVersion from './policy-version.js';
 import replicationShape from './replication-shape.js';
 import roleArn from './role-arn.js';
 import tableArn from './table-arn.js';
 import tableBucketArn from './table-bucket-arn.js';
+import unknownAction from './unknown-action.js';
 import unknownDocument from './unknown-document.js';
 import unusedSuppression from './unused-suppression.js';
 
 /** Every built-in rule, sorted by id. The registry test keeps this, rules/*.ts, fixtures and the README in step. */
 const rules: readonly Rule[] = [
+  conditionKey,
+  conditionOperator,
   destinationIsSource,
   duplicateDestination,
   duplicateSid,
+  misspelledAction,
   parseError,
   partitionMismatch,
   policyGrammar,
+  policyVariablePosition,
   policyVersion,
   replicationShape,
   roleArn,
   tableArn,
   tableBucketArn,
+  unknownAction,
   unknownDocument,
   unusedSuppression,
 ];

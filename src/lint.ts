@@ -19,6 +19,7 @@ import { load, loadTexts } from './load/index.js';
 import type { Model } from './model.js';
 import type { Finding, Level, Rule } from './rule.js';
 import registry from '../rules/index.js';
+import { dataVersion, IAM_DATA_PACKAGE } from './iam/data.js';
 
 export interface LintOptions extends Selection {
   /** Paths are resolved and shown relative to this directory (default: process.cwd()). */
@@ -83,7 +84,7 @@ export const TOOL: ToolInfo = {
   name: pkg.name,
   version: pkg.version,
   informationUri: 'https://github.com/s3tables-lint/s3tables-lint',
-  data: {},
+  data: { [IAM_DATA_PACKAGE]: dataVersion() },
 };
 
 /** Lints files, directories and globs (or '-' for stdin). */

@@ -1,0 +1,28 @@
+import { resolveAction } from '../src/iam/actions.js';
+import { statementsOf } from '../src/iam/policy.js';
+import { defineRule } from '../src/rule.js';
+
+export default defineRule({
+  id: 'misspelled-action',
+  description:
+    'An action is spelled as the S3 Tables API reference misspells it (s3tables:GetTableMaintenanceConfig, s3tables:PutTableMaintenanceConfig).',
+  level: 'error',
+  helpUri: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3tables.html',
+  seeAlso: ['INVALID_ACTION'],
+  check({ model, report }) {
+    for (const doc of model.policies) {
+      for (const statement of statementsOf(doc)) {
+        for (const item of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
+          const res = resolveAction(item.value);
+          if (res.kind !== 'misspelled') continue;
+          report({
+            doc,
+            path: item.path,
+            message: `"${item.value}" is not an IAM action (the API reference misspells it): use "${res.real}" (for a table bucket, "${res.bucketLevel}")`,
+            fix: { description: 'The IAM action for tables', value: res.real },
+          });
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,27 @@
+import { statementsOf } from '../src/iam/policy.js';
+import { variableBeforeFifthColon } from '../src/iam/variables.js';
+import { defineRule } from '../src/rule.js';
+
+export default defineRule({
+  id: 'policy-variable-position',
+  description:
+    'A Resource or NotResource ARN has a policy variable before its fifth colon, where IAM does not resolve it.',
+  level: 'error',
+  helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html',
+  check({ model, report }) {
+    for (const doc of model.policies) {
+      for (const statement of statementsOf(doc)) {
+        for (const item of [...(statement.resource ?? []), ...(statement.notResource ?? [])]) {
+          if (!item.value.includes('${')) continue;
+          const found = variableBeforeFifthColon(item.value);
+          if (!found) continue;
+          report({
+            doc,
+            path: item.path,
+            message: `policy variable ${found.variable} is in the ${found.field} field of "${item.value}"; IAM resolves variables only after the fifth colon (in the resource part of the ARN): write the ${found.field} literally or use * there`,
+          });
+        }
+      }
+    }
+  },
+});

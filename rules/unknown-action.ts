@@ -1,0 +1,55 @@
+import { resolveAction } from '../src/iam/actions.js';
+import { statementsOf } from '../src/iam/policy.js';
+import { defineRule } from '../src/rule.js';
+
+export default defineRule({
+  id: 'unknown-action',
+  description: 'An Action or NotAction names a service or action that the IAM service data does not know.',
+  level: 'warning',
+  helpUri:
+    'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
+  seeAlso: ['INVALID_ACTION', 'INVALID_SERVICE_IN_ACTION'],
+  check({ model, report }) {
+    for (const doc of model.policies) {
+      for (const statement of statementsOf(doc)) {
+        for (const item of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
+          const res = resolveAction(item.value);
+          const at = { doc, path: item.path };
+          if (res.kind === 'malformed') {
+            report({
+              ...at,
+              message: `"${item.value}" has no service prefix: write actions as service:Action (e.g. s3tables:GetTable), or "*"`,
+            });
+          } else if (res.kind === 'unknown-service') {
+            const name = item.value.slice(res.prefix.length + 1);
+            report({
+              ...at,
+              message: `unknown service prefix "${res.prefix}" in "${item.value}"${res.suggestion ? `: did you mean "${res.suggestion}:${name}"?` : ': check the spelling against the Service Authorization Reference'}`,
+              ...(res.suggestion
+                ? {
+                    fix: {
+                      description: 'Use the service prefix the data knows',
+                      value: `${res.suggestion}:${name}`,
+                    },
+                  }
+                : {}),
+            });
+          } else if (res.kind === 'unknown-action') {
+            report({
+              ...at,
+              message: `"${item.value}" is not a known ${res.service.prefix} action${res.suggestion ? `: did you mean "${res.suggestion}"?` : ''} (IAM ignores an action it does not know, so this grants or denies nothing)`,
+              ...(res.suggestion
+                ? { fix: { description: 'Use the action name the data knows', value: res.suggestion } }
+                : {}),
+            });
+          } else if (res.kind === 'actions' && res.actions.length === 0) {
+            report({
+              ...at,
+              message: `the pattern "${item.value}" matches no ${res.service.prefix} action, so it grants or denies nothing: check the spelling`,
+            });
+          }
+        }
+      }
+    }
+  },
+});
