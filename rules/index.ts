@@ -11,6 +11,7 @@ import policyGrammar from './policy-grammar.js';
 import policyVariablePosition from './policy-variable-position.js';
 import policyVersion from './policy-version.js';
 import replicationShape from './replication-shape.js';
+import resourceTypeMismatch from './resource-type-mismatch.js';
 import roleArn from './role-arn.js';
 import tableArn from './table-arn.js';
 import tableBucketArn from './table-bucket-arn.js';
@@ -32,6 +33,7 @@ const rules: readonly Rule[] = [
   policyVariablePosition,
   policyVersion,
   replicationShape,
+  resourceTypeMismatch,
   roleArn,
   tableArn,
   tableBucketArn,

@@ -68,6 +68,20 @@ function resolve(value: string, lower: string): ActionResolution {
  */
 export function statementActions(
   values: readonly { value: string }[],
+): readonly { service: ServiceData; action: ActionInfo }[] | undefined {
+  // Policies repeat the same action lists statement after statement.
+  const key = values.map((v) => v.value).join('\n');
+  if (setCache.has(key)) return setCache.get(key);
+  const result = actionSet(values);
+  if (setCache.size > 10_000) setCache.clear();
+  setCache.set(key, result);
+  return result;
+}
+
+const setCache = new Map<string, readonly { service: ServiceData; action: ActionInfo }[] | undefined>();
+
+function actionSet(
+  values: readonly { value: string }[],
 ): { service: ServiceData; action: ActionInfo }[] | undefined {
   const out: { service: ServiceData; action: ActionInfo }[] = [];
   for (const { value } of values) {

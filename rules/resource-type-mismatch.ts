@@ -1,0 +1,87 @@
+import { statementActions } from '../src/iam/actions.js';
+import type { ActionInfo, ServiceData } from '../src/iam/data.js';
+import { statementsOf } from '../src/iam/policy.js';
+import { couldMatchTemplate } from '../src/iam/templates.js';
+import { defineRule } from '../src/rule.js';
+
+/** The ARN templates an action accepts; undefined when one of its types is not in the data. */
+const templates = new WeakMap<ActionInfo, string[] | undefined>();
+function templatesOf(svc: ServiceData, action: ActionInfo): string[] | undefined {
+  if (templates.has(action)) return templates.get(action);
+  const out: string[] = [];
+  let known = true;
+  for (const rt of action.resourceTypes) {
+    const arn = svc.resourceTypes.get(rt.name.toLowerCase())?.arn;
+    if (arn === undefined) known = false;
+    else out.push(arn);
+  }
+  const result = known ? out : undefined;
+  templates.set(action, result);
+  return result;
+}
+
+/** Could `resource` name something `action` applies to? Actions without resource types take only `*`. */
+function accepts(svc: ServiceData, action: ActionInfo, resource: string): boolean {
+  const ts = templatesOf(svc, action);
+  if (ts === undefined) return true;
+  if (ts.length === 0) return resource === '*';
+  return ts.some((t) => couldMatchTemplate(resource, t));
+}
+
+export default defineRule({
+  id: 'resource-type-mismatch',
+  description:
+    "A Resource ARN can match no resource type of any of the statement's actions, so it grants nothing.",
+  level: 'warning',
+  helpUri:
+    'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
+  seeAlso: ['INVALID_ARN_RESOURCE'],
+  check({ model, report }) {
+    // statementActions returns one array per distinct action list: memoise verdicts on it.
+    const verdicts = new WeakMap<object, Map<string, boolean>>();
+    for (const doc of model.policies) {
+      for (const statement of statementsOf(doc)) {
+        // Judged per statement over its whole action set; NotAction or unknown actions: say nothing.
+        if (!statement.action || statement.notAction || !statement.resource) continue;
+        const actions = statementActions(statement.action);
+        if (!actions) continue;
+        let seen = verdicts.get(actions);
+        if (!seen) verdicts.set(actions, (seen = new Map()));
+        for (const item of statement.resource) {
+          const value = item.value;
+          // `*` fits everything; a policy variable is unknown until request time.
+          if (value === '*' || value.includes('${')) continue;
+          let ok = seen.get(value);
+          if (ok === undefined) {
+            ok = actions.some(({ service: s, action: a }) => accepts(s, a, value));
+            seen.set(value, ok);
+          }
+          if (ok) continue;
+          report({ doc, path: item.path, message: message(value, actions) });
+        }
+      }
+    }
+  },
+});
+
+function message(value: string, actions: readonly { service: ServiceData; action: ActionInfo }[]): string {
+  const expected = new Map<string, string>();
+  const starOnly: string[] = [];
+  for (const { service: s, action: a } of actions) {
+    const ts = templatesOf(s, a) ?? [];
+    if (ts.length === 0) starOnly.push(`${s.prefix}:${a.name}`);
+    for (const t of ts) if (!expected.has(t)) expected.set(t, `${s.prefix}:${a.name}`);
+  }
+  const forms = [...expected.keys()];
+  const shown = forms.slice(0, 3).join(', ') + (forms.length > 3 ? ` (and ${forms.length - 3} more)` : '');
+  const parts = [
+    `Resource "${value}" can match no resource type of this statement's actions, so the statement grants or denies nothing on it`,
+  ];
+  if (forms.length > 0)
+    parts.push(`${actions.length === 1 ? 'its action takes' : 'its actions take'} ARNs like ${shown}`);
+  if (starOnly.length > 0)
+    parts.push(
+      `${starOnly.slice(0, 3).join(', ')}${starOnly.length > 3 ? ' and others' : ''} ${starOnly.length === 1 ? 'takes' : 'take'} only "*"`,
+    );
+  return parts.join('; ');
+}

@@ -1,0 +1,60 @@
+/**
+ * "Could this Resource pattern match some ARN of that resource type?" against the service data's
+ * ARN templates. A template placeholder (`${Region}`) stands for any value of its own field, so it
+ * never crosses a colon in the first five fields; a policy `*` that ends the pattern may (IAM).
+ */
+import { globsIntersect, globToRegExp, hasWildcard } from './wildcard.js';
+
+/** Splits at the first five colons: [arn, partition, service, region, account, resource]. */
+function fields(value: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (let k = 0; k < 5; k++) {
+    const at = value.indexOf(':', from);
+    if (at < 0) break;
+    out.push(value.slice(from, at));
+    from = at + 1;
+  }
+  out.push(value.slice(from));
+  return out;
+}
+
+const templateFields = new Map<string, string[]>();
+/** A template's fields with each placeholder as `*` (cached: a run sees few templates). */
+function splitTemplate(template: string): string[] {
+  let t = templateFields.get(template);
+  if (!t) {
+    t = fields(template).map((f) => f.replace(/\$\{[^}]*\}/g, '*'));
+    templateFields.set(template, t);
+  }
+  return t;
+}
+
+/** globsIntersect with the common cases first: a bare `*`, or two literals. */
+function fieldIntersects(p: string, t: string): boolean {
+  if (p === t || t === '*' || p === '*') return true;
+  const pw = hasWildcard(p);
+  if (!pw && !hasWildcard(t)) return false;
+  if (!pw) return globToRegExp(t, false).test(p);
+  return globsIntersect(p, t);
+}
+
+/**
+ * True when some ARN of the template could match the pattern, or when the pattern is not an ARN
+ * this check understands (other rules judge ARN syntax): only a definite "no" is false.
+ */
+export function couldMatchTemplate(pattern: string, template: string): boolean {
+  const p = fields(pattern);
+  const t = splitTemplate(template);
+  if (t.length !== 6) return true;
+  for (let k = 0; k < p.length; k++) {
+    const part = p[k] ?? '';
+    if (k === p.length - 1 && k < 5) {
+      // A short pattern: only a trailing star can reach the remaining fields.
+      if (!part.endsWith('*')) return true;
+      return fieldIntersects(part, t.slice(k).join(':'));
+    }
+    if (!fieldIntersects(part, t[k] ?? '')) return false;
+  }
+  return true;
+}
