@@ -1,44 +1,15 @@
+import { CONDITION_OPERATORS } from '../src/iam/conditions.js';
 import { isObject } from '../src/load/classify.js';
 import { statementsOf } from '../src/iam/policy.js';
 import { closest } from '../src/iam/suggest.js';
 import { defineRule, type Level } from '../src/rule.js';
 
-/** IAM's condition operators (IAM User Guide, "Condition operators"); names are case-sensitive. */
-const BASE = [
-  'StringEquals',
-  'StringNotEquals',
-  'StringEqualsIgnoreCase',
-  'StringNotEqualsIgnoreCase',
-  'StringLike',
-  'StringNotLike',
-  'NumericEquals',
-  'NumericNotEquals',
-  'NumericLessThan',
-  'NumericLessThanEquals',
-  'NumericGreaterThan',
-  'NumericGreaterThanEquals',
-  'DateEquals',
-  'DateNotEquals',
-  'DateLessThan',
-  'DateLessThanEquals',
-  'DateGreaterThan',
-  'DateGreaterThanEquals',
-  'Bool',
-  'BinaryEquals',
-  'IpAddress',
-  'NotIpAddress',
-  'ArnEquals',
-  'ArnLike',
-  'ArnNotEquals',
-  'ArnNotLike',
-  'Null',
-];
 const QUALIFIERS = ['ForAnyValue:', 'ForAllValues:'];
 
-/** Every valid spelling, and (for suggestions) the IfExists / qualifier forms of Null IAM rejects or flags. */
+/** Every valid spelling (IAM matches operator names case-sensitively). */
 const VALID = new Set<string>();
 for (const q of ['', ...QUALIFIERS]) {
-  for (const b of BASE) {
+  for (const b of CONDITION_OPERATORS) {
     VALID.add(`${q}${b}`);
     if (b !== 'Null') VALID.add(`${q}${b}IfExists`);
   }

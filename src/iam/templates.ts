@@ -3,7 +3,8 @@
  * ARN templates. A template placeholder (`${Region}`) stands for any value of its own field, so it
  * never crosses a colon in the first five fields; a policy `*` that ends the pattern may (IAM).
  */
-import { globsIntersect, globToRegExp, hasWildcard } from './wildcard.js';
+import { resourceIntersects } from './resource.js';
+import { globToRegExp, hasWildcard } from './wildcard.js';
 
 /** Splits at the first five colons: [arn, partition, service, region, account, resource]. */
 function fields(value: string): string[] {
@@ -30,13 +31,13 @@ function splitTemplate(template: string): string[] {
   return t;
 }
 
-/** globsIntersect with the common cases first: a bare `*`, or two literals. */
+/** resourceIntersects on one field (or the resource part), with the common cases first. */
 function fieldIntersects(p: string, t: string): boolean {
   if (p === t || t === '*' || p === '*') return true;
   const pw = hasWildcard(p);
   if (!pw && !hasWildcard(t)) return false;
   if (!pw) return globToRegExp(t, false).test(p);
-  return globsIntersect(p, t);
+  return resourceIntersects(p, t);
 }
 
 /**

@@ -29,30 +29,3 @@ export function matchAction(pattern: string, action: string): boolean {
   if (!hasWildcard(pattern)) return pattern.toLowerCase() === action.toLowerCase();
   return globToRegExp(pattern, true).test(action);
 }
-
-/**
- * Two-sided: is there a string both globs match (`*` any run, `?` one character, case-sensitive)?
- * Reachability in the product of the two patterns' automata, O(|a|·|b|).
- */
-export function globsIntersect(a: string, b: string): boolean {
-  const width = b.length + 1;
-  const seen = new Uint8Array((a.length + 1) * width);
-  const stack = [0, 0];
-  while (stack.length > 0) {
-    const j = stack.pop() ?? 0;
-    const i = stack.pop() ?? 0;
-    if (seen[i * width + j]) continue;
-    seen[i * width + j] = 1;
-    if (i === a.length && j === b.length) return true;
-    const ca = a[i];
-    const cb = b[j];
-    // A star may match nothing.
-    if (ca === '*') stack.push(i + 1, j);
-    if (cb === '*') stack.push(i, j + 1);
-    if (ca === undefined || cb === undefined) continue;
-    // Both consume one common character; a star stays put after consuming.
-    if (ca === '*' || ca === '?' || cb === '*' || cb === '?' || ca === cb)
-      stack.push(ca === '*' ? i : i + 1, cb === '*' ? j : j + 1);
-  }
-  return false;
-}
