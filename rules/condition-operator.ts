@@ -60,7 +60,7 @@ export default defineRule({
   level: 'error',
   helpUri:
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
-  seeAlso: ['INVALID_CONDITION_OPERATOR', 'NULL_WITH_IF_EXISTS', 'NULL_WITH_QUALIFIER'],
+  seeAlso: ['INVALID_CONDITION_OPERATOR', 'NULL_WITH_IF_EXISTS'],
   check({ model, report }) {
     const seen = new Map<string, Problem | undefined>();
     for (const doc of model.policies) {

@@ -32,13 +32,27 @@ function splitTemplate(template: string): string[] {
 }
 
 /** resourceIntersects on one field (or the resource part), with the common cases first. */
-function fieldIntersects(p: string, t: string): boolean {
+export function fieldIntersects(p: string, t: string): boolean {
   if (p === t || t === '*' || p === '*') return true;
   const pw = hasWildcard(p);
   if (!pw && !hasWildcard(t)) return false;
   if (!pw) return globToRegExp(t, false).test(p);
+  // Literal text before the first wildcard of either side must agree, and after the last one.
+  const head = Math.min(firstWildcard(p), firstWildcard(t));
+  if (p.slice(0, head) !== t.slice(0, head)) return false;
+  const tail = Math.min(p.length - 1 - lastWildcard(p), t.length - 1 - lastWildcard(t));
+  if (tail > 0 && p.slice(-tail) !== t.slice(-tail)) return false;
+  // `prefix*` (the usual policy form) matches whatever continues a matching prefix.
+  if (firstWildcard(p) === p.length - 1 && p.endsWith('*')) return true;
   return resourceIntersects(p, t);
 }
+
+const firstWildcard = (v: string): number => {
+  const a = v.indexOf('*');
+  const b = v.indexOf('?');
+  return a < 0 ? (b < 0 ? v.length : b) : b < 0 ? a : Math.min(a, b);
+};
+const lastWildcard = (v: string): number => Math.max(v.lastIndexOf('*'), v.lastIndexOf('?'));
 
 /**
  * True when some ARN of the template could match the pattern, or when the pattern is not an ARN
