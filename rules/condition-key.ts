@@ -8,6 +8,7 @@ import {
   type ConditionKeyInfo,
   type ServiceData,
 } from '../src/iam/data.js';
+import { inPolicy } from '../src/iam/report.js';
 import { statementsOf, type ConditionEntry } from '../src/iam/policy.js';
 import { closest } from '../src/iam/suggest.js';
 import { defineRule, type Report } from '../src/rule.js';
@@ -58,7 +59,8 @@ export default defineRule({
     'UNSUPPORTED_ACTION_FOR_CONDITION_KEY',
     'FORALLVALUES_WITH_SINGLE_VALUED_KEY',
   ],
-  check({ model, report }) {
+  check({ model, report: raw }) {
+    const report = inPolicy(raw);
     for (const doc of model.policies) {
       for (const statement of statementsOf(doc)) {
         if (!statement.condition) continue;

@@ -1,5 +1,6 @@
 import { CONDITION_OPERATORS } from '../src/iam/conditions.js';
 import { isObject } from '../src/load/classify.js';
+import { inPolicy } from '../src/iam/report.js';
 import { statementsOf } from '../src/iam/policy.js';
 import { closest } from '../src/iam/suggest.js';
 import { defineRule, type Level } from '../src/rule.js';
@@ -61,7 +62,8 @@ export default defineRule({
   helpUri:
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
   seeAlso: ['INVALID_CONDITION_OPERATOR', 'NULL_WITH_IF_EXISTS'],
-  check({ model, report }) {
+  check({ model, report: raw }) {
+    const report = inPolicy(raw);
     const seen = new Map<string, Problem | undefined>();
     for (const doc of model.policies) {
       for (const statement of statementsOf(doc)) {

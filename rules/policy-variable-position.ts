@@ -1,3 +1,4 @@
+import { inPolicy } from '../src/iam/report.js';
 import { statementsOf } from '../src/iam/policy.js';
 import { variableBeforeFifthColon } from '../src/iam/variables.js';
 import { defineRule } from '../src/rule.js';
@@ -8,7 +9,8 @@ export default defineRule({
     'A Resource or NotResource ARN has a policy variable before its fifth colon, where IAM does not resolve it.',
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html',
-  check({ model, report }) {
+  check({ model, report: raw }) {
+    const report = inPolicy(raw);
     for (const doc of model.policies) {
       for (const statement of statementsOf(doc)) {
         for (const item of [...(statement.resource ?? []), ...(statement.notResource ?? [])]) {

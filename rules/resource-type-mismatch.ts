@@ -1,5 +1,6 @@
 import { statementActions } from '../src/iam/actions.js';
 import type { ActionInfo, ServiceData } from '../src/iam/data.js';
+import { inPolicy } from '../src/iam/report.js';
 import { statementsOf } from '../src/iam/policy.js';
 import { couldMatchTemplate } from '../src/iam/templates.js';
 import { defineRule } from '../src/rule.js';
@@ -36,7 +37,8 @@ export default defineRule({
   helpUri:
     'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
   seeAlso: ['INVALID_ARN_RESOURCE'],
-  check({ model, report }) {
+  check({ model, report: raw }) {
+    const report = inPolicy(raw);
     // statementActions returns one array per distinct action list: memoise verdicts on it.
     const verdicts = new WeakMap<object, Map<string, boolean>>();
     for (const doc of model.policies) {

@@ -1,4 +1,5 @@
 import { resolveAction } from '../src/iam/actions.js';
+import { inPolicy } from '../src/iam/report.js';
 import { statementsOf } from '../src/iam/policy.js';
 import { defineRule } from '../src/rule.js';
 
@@ -9,7 +10,8 @@ export default defineRule({
   helpUri:
     'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
   seeAlso: ['INVALID_ACTION', 'INVALID_SERVICE_IN_ACTION'],
-  check({ model, report }) {
+  check({ model, report: raw }) {
+    const report = inPolicy(raw);
     for (const doc of model.policies) {
       for (const statement of statementsOf(doc)) {
         for (const item of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
