@@ -30,21 +30,32 @@ function keysOf(svc: ServiceData, action: ActionInfo): KeySet {
   return set;
 }
 
-/** What the data says about a key, by its own prefix; undefined when the prefix is not checkable. */
-function describe(key: string): { prefix: string; info?: ConditionKeyInfo; svc?: ServiceData } | undefined {
+/** Valid global keys the data's global list lacks (deprecated, still accepted by IAM). */
+const MISSING_GLOBALS = new KeySet([{ key: 'aws:PrincipalOrgMasterAccountId', type: 'String' }]);
+
+interface KeyFacts {
+  prefix: string;
+  /** In the global list: valid with every action. */
+  global: boolean;
+  info?: ConditionKeyInfo;
+  svc?: ServiceData;
+}
+
+/** What the data says about a key; undefined when its prefix is not checkable. */
+function describe(key: string): KeyFacts | undefined {
   const colon = key.indexOf(':');
   if (colon <= 0) return undefined;
   const prefix = key.slice(0, colon).toLowerCase();
-  if (prefix === 'aws') {
-    const info = globalConditionKeys().get(key);
-    return info ? { prefix, info } : { prefix };
-  }
+  // The global list also holds a few service keys (ec2:SourceInstanceArn, glue:RoleAssumedBy, …).
+  const global = globalConditionKeys().get(key) ?? MISSING_GLOBALS.get(key);
+  if (global) return { prefix, global: true, info: global };
+  if (prefix === 'aws') return { prefix, global: false };
   // Identity-provider keys (token.actions.githubusercontent.com:sub, saml:aud, …) are not service keys.
   if (!servicePrefixes().has(prefix)) return undefined;
   const svc = service(prefix);
   if (!svc) return undefined;
   const info = svc.conditionKeys.get(key);
-  return info ? { prefix, info, svc } : { prefix, svc };
+  return info ? { prefix, global: false, info, svc } : { prefix, global: false, svc };
 }
 
 export default defineRule({
@@ -74,7 +85,7 @@ export default defineRule({
           if (single) report({ ...at, ...single, key: `set:${entry.operator}:${entry.key}` });
           if (!actions || !known) continue;
           // Global keys apply to every action.
-          if (known.prefix === 'aws' && known.info) continue;
+          if (known.global) continue;
           if (actions.some(({ service: svc, action }) => keysOf(svc, action).has(entry.key))) continue;
           const names = [
             ...new Set(actions.map(({ service: svc, action }) => `${svc.prefix}:${action.name}`)),

@@ -5,6 +5,23 @@ import { statementsOf } from '../src/iam/policy.js';
 import { couldMatchTemplate } from '../src/iam/templates.js';
 import { defineRule } from '../src/rule.js';
 
+/**
+ * Prefixes whose data cannot be trusted for this check: two versions of a service share the prefix
+ * and same-named actions (API Gateway, Elastic Load Balancing, Greengrass, SES, Kinesis
+ * Analytics and Lex, each with its V2), and the data keeps one version's resource types; CodeStar
+ * Connections, renamed CodeConnections, takes ARNs of either name.
+ */
+const AMBIGUOUS = new Set([
+  'apigateway',
+  'elasticloadbalancing',
+  'greengrass',
+  'ses',
+  'kinesisanalytics',
+  'lex',
+  'codestar-connections',
+  'codeconnections',
+]);
+
 /** The ARN templates an action accepts; undefined when one of its types is not in the data. */
 const templates = new WeakMap<ActionInfo, string[] | undefined>();
 function templatesOf(svc: ServiceData, action: ActionInfo): string[] | undefined {
@@ -14,7 +31,8 @@ function templatesOf(svc: ServiceData, action: ActionInfo): string[] | undefined
   for (const rt of action.resourceTypes) {
     const arn = svc.resourceTypes.get(rt.name.toLowerCase())?.arn;
     if (arn === undefined) known = false;
-    else out.push(arn);
+    // Some types have several formats in one string ("arn:…/apis/${ApiId}, arn:…/restapis/…"): try each.
+    else out.push(...arn.split(/,\s*(?=arn:)/));
   }
   const result = known ? out : undefined;
   templates.set(action, result);
@@ -46,7 +64,7 @@ export default defineRule({
         // Judged per statement over its whole action set; NotAction or unknown actions: say nothing.
         if (!statement.action || statement.notAction || !statement.resource) continue;
         const actions = statementActions(statement.action);
-        if (!actions) continue;
+        if (!actions || actions.some(({ service: s }) => AMBIGUOUS.has(s.prefix))) continue;
         let seen = verdicts.get(actions);
         if (!seen) verdicts.set(actions, (seen = new Map()));
         for (const item of statement.resource) {

@@ -26,7 +26,7 @@ export default defineRule({
             const name = item.value.slice(res.prefix.length + 1);
             report({
               ...at,
-              message: `unknown service prefix "${res.prefix}" in "${item.value}"${res.suggestion ? `: did you mean "${res.suggestion}:${name}"?` : ': check the spelling against the Service Authorization Reference'}`,
+              message: `unknown service prefix "${res.prefix}" in "${item.value}"${res.suggestion ? `: did you mean "${res.suggestion}:${name}"?` : ': it is not in the IAM service data (a typo, a retired service, or one newer than the data)'}`,
               ...(res.suggestion
                 ? {
                     fix: {

@@ -128,6 +128,10 @@ export function action(name: string): ActionInfo | undefined {
   return service(name.slice(0, colon))?.actions.get(name.slice(colon + 1).toLowerCase());
 }
 
+/** `${TagKey}`, `<key>` (s3:ExistingObjectTag/<key>) and the global list's `/tag-key`. */
+const PLACEHOLDER = /\$\{[^}]*\}|<[^>]*>|\/tag-key$/;
+const PLACEHOLDERS = /(\$\{[^}]*\}|<[^>]*>|\/tag-key$)/;
+
 /**
  * Condition keys, matched as IAM does: case-insensitively, and templates (`aws:ResourceTag/${TagKey}`,
  * `aws:PrincipalTag/tag-key`) match any concrete tag key (`aws:ResourceTag/team`).
@@ -141,13 +145,13 @@ export class KeySet {
   }
 
   add(info: ConditionKeyInfo): void {
-    const template = /\$\{[^}]*\}|\/tag-key$/.test(info.key);
+    const template = PLACEHOLDER.test(info.key);
     if (!template) {
       this.exact.set(info.key.toLowerCase(), info);
       return;
     }
     const source = info.key
-      .split(/(\$\{[^}]*\}|\/tag-key$)/)
+      .split(PLACEHOLDERS)
       .map((part, i) =>
         i % 2 === 1 ? (part === '/tag-key' ? '/.+' : '.+') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
       )
