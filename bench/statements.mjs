@@ -69,10 +69,10 @@ function median(values) {
 }
 
 /** `runs` whole-process runs after one warm-up; median wall time. */
-function time(file, runs) {
+function time(file, runs, args = [CLI, file]) {
   const once = () => {
     const start = performance.now();
-    const r = spawnSync(process.execPath, [CLI, file], {
+    const r = spawnSync(process.execPath, args, {
       stdio: 'ignore',
       env: { ...process.env, NO_COLOR: '1' },
     });
@@ -103,10 +103,16 @@ const section = {
         writeFileSync(file, `${JSON.stringify(policy(n), null, 2)}\n`);
         results.set(n, time(file, runs));
       }
-      const base = time(join(ROOT, 'package.json'), runs); // not a policy: start-up and scan only
+      // Floors on this machine, now: an empty Node process, and reading + parsing the 1,000-statement file.
+      const empty = time('node -e 0', runs, ['-e', '0']);
+      const parse = time('read + parse', runs, [
+        '-e',
+        'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))',
+        join(dir, 'policy-1000.json'),
+      ]);
       const ratio = results.get(10_000).ms / results.get(2_500).ms;
       return {
-        note: `start-up (a file with nothing to lint): ${fmt(base)}`,
+        note: `floors: node -e 0 ${fmt(empty)}; read + JSON.parse of the 1,000-statement file ${fmt(parse)}`,
         rows: sizes.map((n) => [`${n.toLocaleString('en')} statements`, fmt(results.get(n)), '']),
         goals: [
           goal('1,000 statements', results.get(1_000).ms, 100, ' ms'),
