@@ -14,7 +14,15 @@ export default defineRule({
     const report = inPolicy(raw);
     for (const doc of model.policies) {
       for (const statement of statementsOf(doc)) {
-        for (const item of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
+        const items = [
+          ...(statement.action ?? []).map((item) => ({ item, effect: 'grants or denies nothing' })),
+          // In NotAction, a name that matches nothing leaves the intended action in the statement.
+          ...(statement.notAction ?? []).map((item) => ({
+            item,
+            effect: 'excludes nothing from the statement',
+          })),
+        ];
+        for (const { item, effect } of items) {
           const res = resolveAction(item.value);
           const at = { doc, path: item.path };
           if (res.kind === 'malformed') {
@@ -39,7 +47,7 @@ export default defineRule({
           } else if (res.kind === 'unknown-action') {
             report({
               ...at,
-              message: `"${item.value}" is not a known ${res.service.prefix} action${res.suggestion ? `: did you mean "${res.suggestion}"?` : ''} (IAM ignores an action it does not know, so this grants or denies nothing)`,
+              message: `"${item.value}" is not a known ${res.service.prefix} action${res.suggestion ? `: did you mean "${res.suggestion}"?` : ''} (IAM ignores an action it does not know, so this ${effect})`,
               ...(res.suggestion
                 ? { fix: { description: 'Use the action name the data knows', value: res.suggestion } }
                 : {}),
@@ -47,7 +55,7 @@ export default defineRule({
           } else if (res.kind === 'actions' && res.actions.length === 0) {
             report({
               ...at,
-              message: `the pattern "${item.value}" matches no ${res.service.prefix} action, so it grants or denies nothing: check the spelling`,
+              message: `the pattern "${item.value}" matches no ${res.service.prefix} action, so it ${effect}: check the spelling`,
             });
           }
         }
