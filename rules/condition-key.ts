@@ -101,7 +101,8 @@ export default defineRule({
             });
             continue;
           }
-          const candidates = known.prefix === 'aws' ? [] : [...(known.svc?.conditionKeys.names() ?? [])];
+          const candidates =
+            known.prefix === 'aws' ? globalConditionKeys().names() : (known.svc?.conditionKeys.names() ?? []);
           const suggestion = closest(entry.key, candidates);
           report({
             ...at,
