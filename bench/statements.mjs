@@ -1,16 +1,11 @@
 // One policy with many statements, whole process (`node dist/cli.js policy.json`): 1,000 statements
 // must lint in ≤ 100 ms, and time must stay linear (10,000 vs 2,500 statements: ≤ 5×, linear is 4×).
-// Runs on its own (`node bench/statements.mjs [--runs N]`, after `npm run build`) or as a section
-// of bench/run.mjs (default export: { name, title, run({ runs }) → { rows, goals, note } }).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// A section of bench/run.mjs (`npm run bench -- --only statements`), or on its own after a build:
+// `node bench/statements.mjs [--runs N]`.
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-
-const ROOT = new URL('..', import.meta.url).pathname;
-const CLI = join(ROOT, 'dist/cli.js');
+import { CLI, compare, fmtMb, fmtMs, goal, scratchDir } from './lib.mjs';
 
 /** Statement i of a realistic identity policy: replication-role, PassRole and KMS statements, varied. */
 export function statement(i) {
@@ -63,60 +58,40 @@ export const policy = (n) => ({
   Statement: Array.from({ length: n }, (_, i) => statement(i)),
 });
 
-function median(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return { ms: s[s.length >> 1], min: s[0], max: s[s.length - 1] };
-}
-
-/** `runs` whole-process runs after one warm-up; median wall time. */
-function time(file, runs, args = [CLI, file]) {
-  const once = () => {
-    const start = performance.now();
-    const r = spawnSync(process.execPath, args, {
-      stdio: 'ignore',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    if (r.status !== 0) throw new Error(`${file}: exit ${r.status} (the generated policy should lint clean)`);
-    return performance.now() - start;
-  };
-  once();
-  return median(Array.from({ length: runs }, once));
-}
-
-const fmt = (m) => `${m.ms.toFixed(1)} ms [${m.min.toFixed(1)}–${m.max.toFixed(1)}]`;
-const goal = (label, value, limit, unit) => ({
-  ok: value <= limit,
-  line: `${value <= limit ? 'ok  ' : 'MISS'} ${label}: ${value.toFixed(2)}${unit} (goal ≤ ${limit}${unit})`,
-});
+const SIZES = [1_000, 2_500, 10_000];
 
 const section = {
   name: 'statements',
-  title: 'One policy with many statements (node dist/cli.js policy.json)',
+  title: 'One policy with 1,000 / 2,500 / 10,000 statements (node dist/cli.js policy.json)',
   run({ runs }) {
-    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run npm run build');
-    const dir = mkdtempSync(join(tmpdir(), 's3tl-bench-statements-'));
+    const dir = scratchDir('s3tl-bench-statements-');
     try {
-      const sizes = [1_000, 2_500, 10_000];
-      const results = new Map();
-      for (const n of sizes) {
+      const files = SIZES.map((n) => {
         const file = join(dir, `policy-${n}.json`);
         writeFileSync(file, `${JSON.stringify(policy(n), null, 2)}\n`);
-        results.set(n, time(file, runs));
-      }
-      // Floors on this machine, now: an empty Node process, and reading + parsing the 1,000-statement file.
-      const empty = time('node -e 0', runs, ['-e', '0']);
-      const parse = time('read + parse', runs, [
-        '-e',
-        'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))',
-        join(dir, 'policy-1000.json'),
-      ]);
-      const ratio = results.get(10_000).ms / results.get(2_500).ms;
+        return file;
+      });
+      // Floors measured in the same rounds: an empty process, and reading + parsing the 1,000-statement file.
+      const read = 'JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))';
+      const [empty, parse, ...cli] = compare(
+        [
+          { args: ['-e', '0'] },
+          { args: ['-e', read, files[0]] },
+          ...files.map((f) => ({ args: [CLI, f], options: { expectStatus: [0] } })),
+        ],
+        { runs },
+      );
+      const [c1000, c2500, c10000] = cli;
       return {
-        note: `floors: node -e 0 ${fmt(empty)}; read + JSON.parse of the 1,000-statement file ${fmt(parse)}`,
-        rows: sizes.map((n) => [`${n.toLocaleString('en')} statements`, fmt(results.get(n)), '']),
+        note: 'the generated policies lint clean (exit 0)',
+        rows: [
+          ['node -e 0', fmtMs(empty), fmtMb(empty)],
+          ['read + JSON.parse, 1,000 statements', fmtMs(parse), fmtMb(parse)],
+          ...SIZES.map((n, k) => [`${n.toLocaleString('en')} statements`, fmtMs(cli[k]), fmtMb(cli[k])]),
+        ],
         goals: [
-          goal('1,000 statements', results.get(1_000).ms, 100, ' ms'),
-          goal('10,000 / 2,500 statements', ratio, 5, '×'),
+          goal('1,000 statements', c1000.ms, 100, ' ms'),
+          goal('10,000 / 2,500 statements', c10000.ms / c2500.ms, 5, '×'),
         ],
       };
     } finally {
@@ -128,9 +103,10 @@ export default section;
 
 if (process.argv[1] === new URL(import.meta.url).pathname) {
   const { values } = parseArgs({ options: { runs: { type: 'string', default: '11' } } });
+  if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run npm run build');
   const result = section.run({ runs: Number(values.runs) });
   console.log(`## ${section.title}\n${result.note}`);
-  for (const [label, t] of result.rows) console.log(`  ${label.padEnd(18)} ${t}`);
+  for (const [label, t, rss] of result.rows) console.log(`  ${label.padEnd(36)} ${t}  peak RSS ${rss}`);
   for (const g of result.goals) console.log(`  ${g.line}`);
   if (result.goals.some((g) => !g.ok)) process.exitCode = 1;
 }

@@ -57,26 +57,17 @@ export default defineRule({
   seeAlso: ['INVALID_ARN_RESOURCE'],
   check({ model, report: raw }) {
     const report = inPolicy(raw);
-    // statementActions returns one array per distinct action list: memoise verdicts on it.
-    const verdicts = new WeakMap<object, Map<string, boolean>>();
     for (const doc of model.policies) {
       for (const statement of statementsOf(doc)) {
         // Judged per statement over its whole action set; NotAction or unknown actions: say nothing.
         if (!statement.action || statement.notAction || !statement.resource) continue;
         const actions = statementActions(statement.action);
         if (!actions || actions.some(({ service: s }) => AMBIGUOUS.has(s.prefix))) continue;
-        let seen = verdicts.get(actions);
-        if (!seen) verdicts.set(actions, (seen = new Map()));
         for (const item of statement.resource) {
           const value = item.value;
           // `*` fits everything; a policy variable is unknown until request time.
           if (value === '*' || value.includes('${')) continue;
-          let ok = seen.get(value);
-          if (ok === undefined) {
-            ok = actions.some(({ service: s, action: a }) => accepts(s, a, value));
-            seen.set(value, ok);
-          }
-          if (ok) continue;
+          if (actions.some(({ service: s, action: a }) => accepts(s, a, value))) continue;
           report({ doc, path: item.path, message: message(value, actions) });
         }
       }

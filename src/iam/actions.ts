@@ -70,7 +70,7 @@ export function statementActions(
   values: readonly { value: string }[],
 ): readonly { service: ServiceData; action: ActionInfo }[] | undefined {
   // Policies repeat the same action lists statement after statement.
-  const key = values.map((v) => v.value).join('\n');
+  const key = values.length === 1 ? (values[0]?.value ?? '') : values.map((v) => v.value).join('\n');
   if (setCache.has(key)) return setCache.get(key);
   const result = actionSet(values);
   if (setCache.size > 10_000) setCache.clear();
