@@ -8,8 +8,8 @@ import {
   type ConditionKeyInfo,
   type ServiceData,
 } from '../src/iam/data.js';
-import { inPolicy } from '../src/iam/report.js';
-import { statementsOf, type ConditionEntry } from '../src/iam/policy.js';
+import { policyCheck } from '../src/iam/pass.js';
+import type { ConditionEntry } from '../src/iam/policy.js';
 import { closest } from '../src/iam/suggest.js';
 import { defineRule, type Report } from '../src/rule.js';
 
@@ -70,48 +70,43 @@ export default defineRule({
     'UNSUPPORTED_ACTION_FOR_CONDITION_KEY',
     'FORALLVALUES_WITH_SINGLE_VALUED_KEY',
   ],
-  check({ model, report: raw }) {
-    const report = inPolicy(raw);
-    for (const doc of model.policies) {
-      for (const statement of statementsOf(doc)) {
-        if (!statement.condition) continue;
-        // NotAction, or an action the data does not know: the key set is unknown, say nothing.
-        const actions =
-          statement.action && !statement.notAction ? statementActions(statement.action) : undefined;
-        for (const entry of statement.condition) {
-          const at = { doc, path: entry.path };
-          const known = describe(entry.key);
-          const single = singleValued(entry, known?.info);
-          if (single) report({ ...at, ...single, key: `set:${entry.operator}:${entry.key}` });
-          if (!actions || !known) continue;
-          // Global keys apply to every action.
-          if (known.global) continue;
-          if (actions.some(({ service: svc, action }) => keysOf(svc, action).has(entry.key))) continue;
-          const names = [
-            ...new Set(actions.map(({ service: svc, action }) => `${svc.prefix}:${action.name}`)),
-          ];
-          const list =
-            names.length > 3
-              ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`
-              : names.join(', ');
-          if (known.info) {
-            report({
-              ...at,
-              message: `condition key "${entry.key}" is not available for ${names.length > 1 ? 'any of ' : ''}this statement's action${names.length > 1 ? 's' : ''} (${list}), so it is never in the request: move the condition to a statement whose actions support it, or remove it`,
-            });
-            continue;
-          }
-          const candidates =
-            known.prefix === 'aws' ? globalConditionKeys().names() : (known.svc?.conditionKeys.names() ?? []);
-          const suggestion = closest(entry.key, candidates);
+  check: policyCheck('condition-key', (doc, statements, report) => {
+    for (const statement of statements) {
+      if (!statement.condition) continue;
+      // NotAction, or an action the data does not know: the key set is unknown, say nothing.
+      const actions =
+        statement.action && !statement.notAction ? statementActions(statement.action) : undefined;
+      for (const entry of statement.condition) {
+        const at = { doc, path: entry.path };
+        const known = describe(entry.key);
+        const single = singleValued(entry, known?.info);
+        if (single) report({ ...at, ...single, key: `set:${entry.operator}:${entry.key}` });
+        if (!actions || !known) continue;
+        // Global keys apply to every action.
+        if (known.global) continue;
+        if (actions.some(({ service: svc, action }) => keysOf(svc, action).has(entry.key))) continue;
+        const names = [...new Set(actions.map(({ service: svc, action }) => `${svc.prefix}:${action.name}`))];
+        const list =
+          names.length > 3
+            ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`
+            : names.join(', ');
+        if (known.info) {
           report({
             ...at,
-            message: `condition key "${entry.key}" does not exist${known.prefix === 'aws' ? ' as a global condition key' : ` in service ${known.prefix}`}${suggestion ? `: did you mean "${suggestion}"?` : ''} (a key that is never in the request makes the condition fail, or pass with IfExists and negated operators)`,
+            message: `condition key "${entry.key}" is not available for ${names.length > 1 ? 'any of ' : ''}this statement's action${names.length > 1 ? 's' : ''} (${list}), so it is never in the request: move the condition to a statement whose actions support it, or remove it`,
           });
+          continue;
         }
+        const candidates =
+          known.prefix === 'aws' ? globalConditionKeys().names() : (known.svc?.conditionKeys.names() ?? []);
+        const suggestion = closest(entry.key, candidates);
+        report({
+          ...at,
+          message: `condition key "${entry.key}" does not exist${known.prefix === 'aws' ? ' as a global condition key' : ` in service ${known.prefix}`}${suggestion ? `: did you mean "${suggestion}"?` : ''} (a key that is never in the request makes the condition fail, or pass with IfExists and negated operators)`,
+        });
       }
     }
-  },
+  }),
 });
 
 function singleValued(

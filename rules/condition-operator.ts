@@ -1,7 +1,6 @@
 import { CONDITION_OPERATORS } from '../src/iam/conditions.js';
 import { isObject } from '../src/load/classify.js';
-import { inPolicy } from '../src/iam/report.js';
-import { statementsOf } from '../src/iam/policy.js';
+import { policyCheck } from '../src/iam/pass.js';
 import { closest } from '../src/iam/suggest.js';
 import { defineRule, type Level } from '../src/rule.js';
 
@@ -54,6 +53,9 @@ export function checkOperator(op: string): Problem | undefined {
   };
 }
 
+/** Operators repeat across policies: judge each spelling once. */
+const seen = new Map<string, Problem | undefined>();
+
 export default defineRule({
   id: 'condition-operator',
   description:
@@ -62,31 +64,27 @@ export default defineRule({
   helpUri:
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
   seeAlso: ['INVALID_CONDITION_OPERATOR', 'NULL_WITH_IF_EXISTS'],
-  check({ model, report: raw }) {
-    const report = inPolicy(raw);
-    const seen = new Map<string, Problem | undefined>();
-    for (const doc of model.policies) {
-      for (const statement of statementsOf(doc)) {
-        const raw = at(doc.data, statement.path);
-        const block = isObject(raw) ? raw['Condition'] : undefined;
-        if (!isObject(block)) continue;
-        for (const op of Object.keys(block)) {
-          if (!seen.has(op)) seen.set(op, checkOperator(op));
-          const problem = seen.get(op);
-          if (!problem) continue;
-          report({
-            doc,
-            path: [...statement.path, 'Condition', op],
-            message: problem.message,
-            ...(problem.level ? { level: problem.level } : {}),
-            ...(problem.fix
-              ? { fix: { description: 'Rename the operator', value: { [problem.fix]: block[op] } } }
-              : {}),
-          });
-        }
+  check: policyCheck('condition-operator', (doc, statements, report) => {
+    for (const statement of statements) {
+      const raw = at(doc.data, statement.path);
+      const block = isObject(raw) ? raw['Condition'] : undefined;
+      if (!isObject(block)) continue;
+      for (const op of Object.keys(block)) {
+        if (!seen.has(op)) seen.set(op, checkOperator(op));
+        const problem = seen.get(op);
+        if (!problem) continue;
+        report({
+          doc,
+          path: [...statement.path, 'Condition', op],
+          message: problem.message,
+          ...(problem.level ? { level: problem.level } : {}),
+          ...(problem.fix
+            ? { fix: { description: 'Rename the operator', value: { [problem.fix]: block[op] } } }
+            : {}),
+        });
       }
     }
-  },
+  }),
 });
 
 function at(value: unknown, path: readonly (string | number)[]): unknown {

@@ -1,6 +1,5 @@
 import { resolveAction } from '../src/iam/actions.js';
-import { inPolicy } from '../src/iam/report.js';
-import { statementsOf } from '../src/iam/policy.js';
+import { policyCheck } from '../src/iam/pass.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -10,21 +9,18 @@ export default defineRule({
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3tables.html',
   seeAlso: ['INVALID_ACTION'],
-  check({ model, report: raw }) {
-    const report = inPolicy(raw);
-    for (const doc of model.policies) {
-      for (const statement of statementsOf(doc)) {
-        for (const item of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
-          const res = resolveAction(item.value);
-          if (res.kind !== 'misspelled') continue;
-          report({
-            doc,
-            path: item.path,
-            message: `"${item.value}" is not an IAM action (the API reference misspells it): use "${res.real}" (for a table bucket, "${res.bucketLevel}")`,
-            fix: { description: 'The IAM action for tables', value: res.real },
-          });
-        }
+  check: policyCheck('misspelled-action', (doc, statements, report) => {
+    for (const statement of statements) {
+      for (const item of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
+        const res = resolveAction(item.value);
+        if (res.kind !== 'misspelled') continue;
+        report({
+          doc,
+          path: item.path,
+          message: `"${item.value}" is not an IAM action (the API reference misspells it): use "${res.real}" (for a table bucket, "${res.bucketLevel}")`,
+          fix: { description: 'The IAM action for tables', value: res.real },
+        });
       }
     }
-  },
+  }),
 });

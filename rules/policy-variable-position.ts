@@ -1,5 +1,4 @@
-import { inPolicy } from '../src/iam/report.js';
-import { statementsOf } from '../src/iam/policy.js';
+import { policyCheck } from '../src/iam/pass.js';
 import { variableBeforeFifthColon } from '../src/iam/variables.js';
 import { defineRule } from '../src/rule.js';
 
@@ -9,21 +8,18 @@ export default defineRule({
     'A Resource or NotResource ARN has a policy variable before its fifth colon, where IAM does not resolve it.',
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html',
-  check({ model, report: raw }) {
-    const report = inPolicy(raw);
-    for (const doc of model.policies) {
-      for (const statement of statementsOf(doc)) {
-        for (const item of [...(statement.resource ?? []), ...(statement.notResource ?? [])]) {
-          if (!item.value.includes('${')) continue;
-          const found = variableBeforeFifthColon(item.value);
-          if (!found) continue;
-          report({
-            doc,
-            path: item.path,
-            message: `policy variable ${found.variable} is in the ${found.field} field of "${item.value}"; IAM resolves variables only after the fifth colon (in the resource part of the ARN): write the ${found.field} literally or use * there`,
-          });
-        }
+  check: policyCheck('policy-variable-position', (doc, statements, report) => {
+    for (const statement of statements) {
+      for (const item of [...(statement.resource ?? []), ...(statement.notResource ?? [])]) {
+        if (!item.value.includes('${')) continue;
+        const found = variableBeforeFifthColon(item.value);
+        if (!found) continue;
+        report({
+          doc,
+          path: item.path,
+          message: `policy variable ${found.variable} is in the ${found.field} field of "${item.value}"; IAM resolves variables only after the fifth colon (in the resource part of the ARN): write the ${found.field} literally or use * there`,
+        });
       }
     }
-  },
+  }),
 });

@@ -1,7 +1,6 @@
 import { statementActions } from '../src/iam/actions.js';
 import type { ActionInfo, ServiceData } from '../src/iam/data.js';
-import { inPolicy } from '../src/iam/report.js';
-import { statementsOf } from '../src/iam/policy.js';
+import { policyCheck } from '../src/iam/pass.js';
 import { couldMatchTemplate } from '../src/iam/templates.js';
 import { defineRule } from '../src/rule.js';
 
@@ -55,24 +54,21 @@ export default defineRule({
   helpUri:
     'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
   seeAlso: ['INVALID_ARN_RESOURCE'],
-  check({ model, report: raw }) {
-    const report = inPolicy(raw);
-    for (const doc of model.policies) {
-      for (const statement of statementsOf(doc)) {
-        // Judged per statement over its whole action set; NotAction or unknown actions: say nothing.
-        if (!statement.action || statement.notAction || !statement.resource) continue;
-        const actions = statementActions(statement.action);
-        if (!actions || actions.some(({ service: s }) => AMBIGUOUS.has(s.prefix))) continue;
-        for (const item of statement.resource) {
-          const value = item.value;
-          // `*` fits everything; a policy variable is unknown until request time.
-          if (value === '*' || value.includes('${')) continue;
-          if (actions.some(({ service: s, action: a }) => accepts(s, a, value))) continue;
-          report({ doc, path: item.path, message: message(value, actions) });
-        }
+  check: policyCheck('resource-type-mismatch', (doc, statements, report) => {
+    for (const statement of statements) {
+      // Judged per statement over its whole action set; NotAction or unknown actions: say nothing.
+      if (!statement.action || statement.notAction || !statement.resource) continue;
+      const actions = statementActions(statement.action);
+      if (!actions || actions.some(({ service: s }) => AMBIGUOUS.has(s.prefix))) continue;
+      for (const item of statement.resource) {
+        const value = item.value;
+        // `*` fits everything; a policy variable is unknown until request time.
+        if (value === '*' || value.includes('${')) continue;
+        if (actions.some(({ service: s, action: a }) => accepts(s, a, value))) continue;
+        report({ doc, path: item.path, message: message(value, actions) });
       }
     }
-  },
+  }),
 });
 
 function message(value: string, actions: readonly { service: ServiceData; action: ActionInfo }[]): string {

@@ -96,7 +96,8 @@ function head(policy: PolicyDoc, s: Record<string, unknown>, index: number | und
   return out;
 }
 
-function normalize(policy: PolicyDoc): Statement[] {
+/** The statements of a policy, not cached: for one pass over many policies that keeps nothing alive. */
+export function normalize(policy: PolicyDoc): Statement[] {
   return raw(policy).map(([s, index]) => statement(policy, s, index));
 }
 
