@@ -1,7 +1,7 @@
 import { statementActions } from '../src/iam/actions.js';
 import type { ActionInfo, ServiceData } from '../src/iam/data.js';
 import { policyCheck } from '../src/iam/pass.js';
-import { couldMatchTemplate } from '../src/iam/templates.js';
+import { couldMatchTemplate, fields } from '../src/iam/templates.js';
 import { defineRule } from '../src/rule.js';
 
 /**
@@ -39,11 +39,11 @@ function templatesOf(svc: ServiceData, action: ActionInfo): string[] | undefined
 }
 
 /** Could `resource` name something `action` applies to? Actions without resource types take only `*`. */
-function accepts(svc: ServiceData, action: ActionInfo, resource: string): boolean {
+function accepts(svc: ServiceData, action: ActionInfo, resource: string, parts: readonly string[]): boolean {
   const ts = templatesOf(svc, action);
   if (ts === undefined) return true;
   if (ts.length === 0) return resource === '*';
-  return ts.some((t) => couldMatchTemplate(resource, t));
+  return ts.some((t) => couldMatchTemplate(parts, t));
 }
 
 export default defineRule({
@@ -64,7 +64,9 @@ export default defineRule({
         const value = item.value;
         // `*` fits everything; a policy variable is unknown until request time.
         if (value === '*' || value.includes('${')) continue;
-        if (actions.some(({ service: s, action: a }) => accepts(s, a, value))) continue;
+        // Split once, try against every template of every action.
+        const parts = fields(value);
+        if (actions.some(({ service: s, action: a }) => accepts(s, a, value, parts))) continue;
         report({ doc, path: item.path, message: message(value, actions) });
       }
     }

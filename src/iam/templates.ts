@@ -7,7 +7,7 @@ import { resourceIntersects } from './resource.js';
 import { globToRegExp, hasWildcard } from './wildcard.js';
 
 /** Splits at the first five colons: [arn, partition, service, region, account, resource]. */
-function fields(value: string): string[] {
+export function fields(value: string): string[] {
   const out: string[] = [];
   let from = 0;
   for (let k = 0; k < 5; k++) {
@@ -58,8 +58,8 @@ const lastWildcard = (v: string): number => Math.max(v.lastIndexOf('*'), v.lastI
  * True when some ARN of the template could match the pattern, or when the pattern is not an ARN
  * this check understands (other rules judge ARN syntax): only a definite "no" is false.
  */
-export function couldMatchTemplate(pattern: string, template: string): boolean {
-  const p = fields(pattern);
+export function couldMatchTemplate(pattern: string | readonly string[], template: string): boolean {
+  const p = typeof pattern === 'string' ? fields(pattern) : pattern;
   const t = splitTemplate(template);
   if (t.length !== 6) return true;
   for (let k = 0; k < p.length; k++) {
