@@ -1,18 +1,25 @@
 import type { Rule } from '../src/rule.js';
+import callerPermissions from './caller-permissions.js';
 import conditionKey from './condition-key.js';
 import conditionOperator from './condition-operator.js';
+import destinationBucketPolicy from './destination-bucket-policy.js';
 import destinationIsSource from './destination-is-source.js';
 import duplicateDestination from './duplicate-destination.js';
 import duplicateSid from './duplicate-sid.js';
+import kmsPermissions from './kms-permissions.js';
 import misspelledAction from './misspelled-action.js';
 import parseError from './parse-error.js';
 import partitionMismatch from './partition-mismatch.js';
+import passroleCondition from './passrole-condition.js';
 import policyGrammar from './policy-grammar.js';
 import policyVariablePosition from './policy-variable-position.js';
 import policyVersion from './policy-version.js';
 import replicationShape from './replication-shape.js';
 import resourceTypeMismatch from './resource-type-mismatch.js';
+import roleAccount from './role-account.js';
 import roleArn from './role-arn.js';
+import rolePermissions from './role-permissions.js';
+import roleTrust from './role-trust.js';
 import tableArn from './table-arn.js';
 import tableBucketArn from './table-bucket-arn.js';
 import unknownAction from './unknown-action.js';
@@ -21,20 +28,27 @@ import unusedSuppression from './unused-suppression.js';
 
 /** Every built-in rule, sorted by id. The registry test keeps this, rules/*.ts, fixtures and the README in step. */
 const rules: readonly Rule[] = [
+  callerPermissions,
   conditionKey,
   conditionOperator,
+  destinationBucketPolicy,
   destinationIsSource,
   duplicateDestination,
   duplicateSid,
+  kmsPermissions,
   misspelledAction,
   parseError,
   partitionMismatch,
+  passroleCondition,
   policyGrammar,
   policyVariablePosition,
   policyVersion,
   replicationShape,
   resourceTypeMismatch,
+  roleAccount,
   roleArn,
+  rolePermissions,
+  roleTrust,
   tableArn,
   tableBucketArn,
   unknownAction,

@@ -1,8 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { findConfig, loadConfig, type LoadedConfig } from './config.js';
+import { findConfig, loadConfig, type Bindings, type LoadedConfig } from './config.js';
 import { UsageError } from './errors.js';
+import { onlyRole } from './link.js';
 import { lint, TOOL, type LintResult } from './lint.js';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from './load/files.js';
+import { load } from './load/index.js';
+import { onlyReplication, renderSuggestion, SUGGEST_FORMATS } from './suggest.js';
 import { json } from './reporters/json.js';
 import { sarif } from './reporters/sarif.js';
 import { github } from './reporters/github.js';
@@ -10,6 +14,7 @@ import { text, useColor } from './reporters/text.js';
 import { atLeast, type Level } from './rule.js';
 
 const HELP = `Usage: s3tables-lint [options] [paths...]
+       s3tables-lint suggest <replication.json> [--as json|cfn|terraform] [-o file]
 
 Lints S3 Tables replication configurations (PutTableReplication / PutTableBucketReplication
 requests and Get...Replication output) and the IAM documents behind them (aws iam get-role,
@@ -23,6 +28,15 @@ Options:
   -o, --output <file>               write the report to a file instead of stdout
       --rule <glob>                 run only rules whose id matches (repeatable)
       --skip <glob>                 do not run rules whose id matches (repeatable)
+      --caller-policy <file>        the file holds a policy of the principal that calls
+                                    Put...Replication (repeatable)
+      --caller <user|group|role>    the principal (name or ARN) of a get-account-authorization-details
+                                    input that calls Put...Replication: its policies are the caller's
+      --role-policy <file>          the file holds a permissions policy of the replication role
+                                    the configuration names (repeatable)
+      --trust-policy <file>         the file holds the replication role's trust policy
+      --explain                     print, for permission findings, the statements considered
+                                    and why none granted (or which Deny won)
       --fail-on <error|warning|note>
                                     exit 1 when a finding is at or above this level (default: error)
       --allow-empty                 exit 0 when the paths hold nothing to lint
@@ -33,6 +47,10 @@ Options:
                                     colours a non-terminal)
   -v, --version                     print the version and the data versions
   -h, --help                        print this help
+
+suggest prints the least-privilege caller policy, role permissions policy, trust policy (and the
+table bucket policy of each destination in another account) for one replication configuration,
+as JSON (default), CloudFormation (YAML with JSON bodies) or Terraform (--as).
 
 Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
             2 usage error, unreadable path or internal error.
@@ -52,6 +70,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${TOOL.name} ${TOOL.version}${data.join('')}\n`);
     return 0;
   }
+  if (positionals[0] === 'suggest') return suggestCommand(positionals.slice(1), values);
+  if (values.as !== undefined) throw new UsageError('--as goes with the suggest command (see --help)');
   const format = oneOf(values.format ?? 'text', FORMATS, '--format');
   if (values.config !== undefined && values['no-config'])
     throw new UsageError('--config and --no-config cannot be used together');
@@ -65,10 +85,17 @@ async function main(argv: string[]): Promise<number> {
   const paths = positionals.length > 0 ? positionals : ['.'];
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given once');
 
+  // Read stdin once: binding the role flags needs a first look at the configurations.
+  let input: Buffer | undefined;
+  const stdin = (): Buffer => (input ??= readFileSync(0));
+  const bindings = bindFlags(values, paths, stdin, config);
   const result = await lint(paths, {
     rule: values.rule ?? [],
     skip: values.skip ?? [],
     ...(config ? { config } : {}),
+    bindings,
+    ...(values.caller !== undefined ? { callerPrincipal: values.caller } : {}),
+    stdin,
   });
   for (const note of result.notes) process.stderr.write(`s3tables-lint: ${note}\n`);
   const color = useColor({
@@ -77,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
     isTTY: process.stdout.isTTY === true,
     toFile: values.output !== undefined,
   });
-  const out = render(result, format, color);
+  const out = render(result, format, color, values.explain === true);
   if (values.output) writeFileSync(values.output, out);
   else process.stdout.write(out);
 
@@ -97,11 +124,50 @@ function readConfig(file: string | undefined, none: boolean): LoadedConfig | und
   return path === undefined ? undefined : loadConfig(path, process.cwd());
 }
 
-function render(result: LintResult, format: Format, color: boolean): string {
+function render(result: LintResult, format: Format, color: boolean, explain: boolean): string {
   if (format === 'json') return json(result);
   if (format === 'sarif') return sarif(result);
   if (format === 'github') return github(result);
-  return text(result, { color });
+  return text(result, { color, explain });
+}
+
+type Values = ReturnType<typeof parse>['values'];
+
+/** --caller-policy, --role-policy, --trust-policy as bindings; the role ones bind to the run's one role. */
+function bindFlags(
+  values: Values,
+  paths: string[],
+  stdin: () => Buffer,
+  config: LoadedConfig | undefined,
+): Bindings {
+  const bindings: Bindings = {};
+  if (values['caller-policy']) bindings.caller = values['caller-policy'];
+  const policies = values['role-policy'] ?? [];
+  const trust = values['trust-policy'] ?? [];
+  if (trust.length > 1)
+    throw new UsageError('--trust-policy is given more than once; a role has one trust policy');
+  if (policies.length === 0 && trust.length === 0) return bindings;
+  const { model } = load(paths, {
+    cwd: process.cwd(),
+    include: config?.config.include ?? DEFAULT_INCLUDE,
+    exclude: [...DEFAULT_EXCLUDE, ...(config?.config.exclude ?? [])],
+    stdin,
+  });
+  const role = onlyRole(model, policies.length > 0 ? '--role-policy' : '--trust-policy');
+  bindings.roles = { [role]: { policies, ...(trust[0] !== undefined ? { trust: trust[0] } : {}) } };
+  return bindings;
+}
+
+function suggestCommand(args: string[], values: Values): number {
+  if (args.length !== 1)
+    throw new UsageError('suggest takes one replication configuration file (see --help)');
+  const file = args[0] as string;
+  const as = oneOf(values.as ?? 'json', SUGGEST_FORMATS, '--as');
+  const { model } = load([file], { cwd: process.cwd(), include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE });
+  const out = renderSuggestion(onlyReplication(model, file), as);
+  if (values.output) writeFileSync(values.output, out);
+  else process.stdout.write(out);
+  return 0;
 }
 
 function parse(argv: string[]) {
@@ -116,6 +182,12 @@ function parse(argv: string[]) {
         rule: { type: 'string', multiple: true },
         skip: { type: 'string', multiple: true },
         'fail-on': { type: 'string' },
+        'caller-policy': { type: 'string', multiple: true },
+        caller: { type: 'string' },
+        'role-policy': { type: 'string', multiple: true },
+        'trust-policy': { type: 'string', multiple: true },
+        explain: { type: 'boolean' },
+        as: { type: 'string' },
         'allow-empty': { type: 'boolean' },
         config: { type: 'string', short: 'c' },
         'no-config': { type: 'boolean' },

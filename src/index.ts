@@ -12,3 +12,5 @@ export { sarif } from './reporters/sarif.js';
 export { default as rules } from '../rules/index.js';
 export { evaluate, resourceCovers, resourceIntersects, resourceMatches } from './iam/evaluate.js';
 export type { Context, Decision, Evaluation, Request as EvaluationRequest, Trace } from './iam/evaluate.js';
+export { suggest, renderSuggestion } from './suggest.js';
+export type { Suggestion, SuggestFormat } from './suggest.js';

@@ -16,6 +16,7 @@ import { compare, run, selectRules, RULE_ERROR, type Selection } from './engine.
 import { UsageError } from './errors.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, toPosix } from './load/files.js';
 import { load, loadTexts } from './load/index.js';
+import { bindPrincipal } from './link.js';
 import type { Model } from './model.js';
 import type { Finding, Level, Rule } from './rule.js';
 import registry from '../rules/index.js';
@@ -42,6 +43,11 @@ export interface LintOptions extends Selection {
    * `model.bindings`.
    */
   bindings?: Bindings;
+  /**
+   * A user, group or role (name or ARN) of an account-authorization-details input that calls
+   * Put...Replication (`--caller`): its inline, attached and group policies are the caller's.
+   */
+  callerPrincipal?: string;
 }
 
 /** A rule's documentation, as reporters need it. */
@@ -124,6 +130,7 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
     ...(options.stdin ? { stdin: options.stdin } : {}),
   });
   if (bound.length > 0) bindModel(model, bindings, cwd);
+  if (options.callerPrincipal !== undefined) bindPrincipal(model, options.callerPrincipal);
   const result = await lintModel(model, rules, { ...(config ? { config } : {}), levels, cwd });
   result.notes.push(...notes);
   return result;

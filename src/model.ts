@@ -76,12 +76,33 @@ export interface RoleDoc extends DocBase {
   attached: string[];
 }
 
+/** A table bucket's encryption (`aws s3tables put-table-bucket-encryption --cli-input-json`). */
+export interface EncryptionDoc extends DocBase {
+  kind: 'encryption';
+  tableBucketARN: string;
+  /** `AES256` or `aws:kms`. */
+  sseAlgorithm?: string;
+  kmsKeyArn?: string;
+}
+
+/** A user or group of an account-authorization-details input (roles are RoleDocs). */
+export interface PrincipalDoc extends DocBase {
+  kind: 'principal';
+  type: 'user' | 'group';
+  name?: string;
+  arn?: string;
+  /** ARNs of attached managed policies. */
+  attached: string[];
+  /** A user's groups, by name. */
+  groups: string[];
+}
+
 /** A whole file, for findings that are about the file itself. */
 export interface FileDoc extends DocBase {
   kind: 'file';
 }
 
-export type Doc = ReplicationDoc | PolicyDoc | RoleDoc | FileDoc;
+export type Doc = ReplicationDoc | PolicyDoc | RoleDoc | PrincipalDoc | EncryptionDoc | FileDoc;
 
 /** A problem found while reading or classifying an input; the rule named reports it. */
 export interface LoadProblem {
@@ -101,6 +122,8 @@ export interface LoadProblem {
 export interface ModelBindings {
   /** Policies of the principal that calls Put…Replication. */
   caller: PolicyDoc[];
+  /** Managed policies attached to the caller named with `--caller` whose documents are not among the inputs. */
+  callerUnknown?: string[];
   /** Per role (key as written: an ARN or a role name), its identity policies and trust policy. */
   roles: { role: string; policies: PolicyDoc[]; trust?: PolicyDoc }[];
 }
@@ -118,6 +141,9 @@ export interface Model {
   replications: ReplicationDoc[];
   policies: PolicyDoc[];
   roles: RoleDoc[];
+  /** Users and groups of account authorization details (to bind one as the caller). */
+  principals: PrincipalDoc[];
+  encryptions: EncryptionDoc[];
   problems: LoadProblem[];
   bindings?: ModelBindings;
   config?: ConfigDoc;
@@ -128,5 +154,7 @@ export const emptyModel = (): Model => ({
   replications: [],
   policies: [],
   roles: [],
+  principals: [],
+  encryptions: [],
   problems: [],
 });

@@ -1,4 +1,14 @@
-import type { Doc, PolicyDoc, PolicyOrigin, PolicyOwner, PolicyType, RoleDoc, SourceFile } from '../model.js';
+import type {
+  Doc,
+  EncryptionDoc,
+  PolicyDoc,
+  PolicyOrigin,
+  PolicyOwner,
+  PolicyType,
+  PrincipalDoc,
+  RoleDoc,
+  SourceFile,
+} from '../model.js';
 import type { Path } from '../rule.js';
 
 type Obj = Record<string, unknown>;
@@ -33,6 +43,23 @@ export function classify(file: SourceFile, value: unknown): Doc[] | null {
   // Get{Table,TableBucket}Replication print the same shape: the level cannot be told.
   if (has(value, 'configuration') && has(value, 'versionToken') && isObject(value['configuration'])) {
     return [{ kind: 'replication', file, root: [], data: value, level: 'unknown', form: 'get-output' }];
+  }
+
+  // put-table-bucket-encryption input: the only encryption shape that names its bucket.
+  if (typeof value['tableBucketARN'] === 'string' && isObject(value['encryptionConfiguration'])) {
+    const config = value['encryptionConfiguration'];
+    const doc: EncryptionDoc = {
+      kind: 'encryption',
+      file,
+      root: [],
+      data: value,
+      tableBucketARN: value['tableBucketARN'],
+    };
+    const algorithm = str(config['sseAlgorithm']);
+    const key = str(config['kmsKeyArn']);
+    if (algorithm !== undefined) doc.sseAlgorithm = algorithm;
+    if (key !== undefined) doc.kmsKeyArn = key;
+    return [doc];
   }
 
   if (
@@ -214,6 +241,20 @@ function authorizationDetails(file: SourceFile, value: Obj): Doc[] {
       if (!isObject(entry)) return;
       const nameKey = kind === 'user' ? 'UserName' : 'GroupName';
       const owner: PolicyOwner = { kind, name: str(entry[nameKey]), arn: str(entry['Arn']) };
+      const principal: PrincipalDoc = {
+        kind: 'principal',
+        file,
+        root: [listKey, i],
+        data: entry,
+        type: kind,
+        attached: list(entry['AttachedManagedPolicies']).flatMap((a) =>
+          isObject(a) && typeof a['PolicyArn'] === 'string' ? [a['PolicyArn']] : [],
+        ),
+        groups: list(entry['GroupList']).filter((g): g is string => typeof g === 'string'),
+      };
+      if (owner.name !== undefined) principal.name = owner.name;
+      if (owner.arn !== undefined) principal.arn = owner.arn;
+      docs.push(principal);
       list(entry[policyKey]).forEach((p, j) => {
         if (!isObject(p)) return;
         docs.push(

@@ -158,6 +158,8 @@ function addText(model: Model, file: SourceFile): boolean {
     if (doc.kind === 'replication') model.replications.push(doc);
     else if (doc.kind === 'policy') model.policies.push(doc);
     else if (doc.kind === 'role') model.roles.push(doc);
+    else if (doc.kind === 'encryption') model.encryptions.push(doc);
+    else if (doc.kind === 'principal') model.principals.push(doc);
   }
   return true;
 }

@@ -1,0 +1,27 @@
+import { linkReplication } from '../src/link.js';
+import { PAGES } from '../src/permissions.js';
+import { defineRule } from '../src/rule.js';
+
+export default defineRule({
+  id: 'role-account',
+  description: 'The replication role should be in the account of the source table bucket.',
+  level: 'warning',
+  helpUri: PAGES.userGuide,
+  seeAlso: [PAGES.passRole],
+  check({ model, report }) {
+    for (const doc of model.replications) {
+      const { source, role } = linkReplication(doc);
+      if (!source || !role || role.account === source.bucket.account) continue;
+      report({
+        doc,
+        path: role.path,
+        message: `role ${role.name} is in account ${role.account}, the source bucket in ${source.bucket.account}: AWS documents replication roles in the source account, and iam:PassRole passes only roles of the caller's own account; use a role in ${source.bucket.account}`,
+        fix: {
+          description:
+            'a role in the source account (create it with the trust and permissions policies of `s3tables-lint suggest`)',
+          value: `arn:${role.partition}:iam::${source.bucket.account}:role/${role.name}`,
+        },
+      });
+    }
+  },
+});

@@ -1,0 +1,104 @@
+import { evaluate } from '../src/iam/evaluate.js';
+import type { Statement } from '../src/iam/policy.js';
+import { linkReplication, roleDocsOf, rolePoliciesOf, unknownAttached } from '../src/link.js';
+import {
+  gaps,
+  isComplete,
+  PAGES,
+  provable,
+  reportGaps,
+  roleRequired,
+  statementFor,
+  targetOf,
+  unknownReason,
+  type Complete,
+  type Grant,
+} from '../src/permissions.js';
+import type { PolicyDoc } from '../src/model.js';
+import { defineRule, type RuleContext } from '../src/rule.js';
+
+export default defineRule({
+  id: 'role-permissions',
+  description:
+    'The replication role must be allowed to read the source and to create and write tables in every destination, and no more.',
+  level: 'error',
+  helpUri: PAGES.userGuide,
+  check({ model, report, skip }) {
+    for (const doc of model.replications) {
+      const l = linkReplication(doc);
+      if (!isComplete(l)) {
+        if (l.role)
+          skip(
+            `${doc.file.name}: no source ARN (Get...Replication output): the role's permissions for it were not checked`,
+          );
+        continue;
+      }
+      const policies = rolePoliciesOf(model, l.role);
+      const target = targetOf(policies);
+      if (!target) {
+        skip(
+          `no permissions policy for role ${l.role.arn} among the inputs (get-role-policy output, account authorization details or --role-policy FILE): its permissions were not checked`,
+        );
+        continue;
+      }
+      const unknown = unknownAttached(
+        model,
+        roleDocsOf(model, l.role).flatMap((r) => r.attached),
+      );
+      if (unknown.length > 0) skip(unknownReason(`role ${l.role.arn}`, unknown));
+      reportGaps({ report }, provable(gaps(policies, roleRequired(l)), unknown), {
+        who: `role ${l.role.name}`,
+        target,
+        describe: (g) => describe(l, g),
+      });
+      overBroad(l, policies, report);
+    }
+  },
+});
+
+function describe(l: Complete, g: Grant): string {
+  const dest = l.destinations.find(
+    (d) => g.resource === d.bucket.arn || g.resource.startsWith(`${d.bucket.arn}/`),
+  );
+  if (!dest) return `the source ${g.resource}`;
+  return g.resource === dest.bucket.arn
+    ? `destination bucket ${dest.bucket.arn}`
+    : `the tables of destination ${dest.bucket.arn} (${g.resource})`;
+}
+
+/** Statements that grant far more than replication needs: any s3tables action, or every bucket. */
+function overBroad(l: Complete, policies: readonly PolicyDoc[], report: RuleContext['report']): void {
+  const needless = 's3tables actions replication does not need';
+  const probes = [
+    // Destructive and not needed: a grant of them means the action list is a wildcard.
+    { action: 's3tables:DeleteTableBucket', resource: l.source.bucket.arn, what: needless },
+    { action: 's3tables:DeleteTable', resource: `${l.source.bucket.arn}/table/*`, what: needless },
+    // Every table of every bucket: the Resource is a wildcard beyond the source and destinations.
+    {
+      action: 's3tables:PutTableData',
+      resource: `arn:${l.source.bucket.partition}:s3tables:*:*:bucket/*/table/*`,
+      what: 'access to every table bucket',
+    },
+  ];
+  const found = new Map<Statement, string[]>();
+  for (const probe of probes) {
+    for (const t of evaluate(policies, { action: probe.action, resource: probe.resource }).trace) {
+      if (t.outcome !== 'allows') continue;
+      const what = found.get(t.statement) ?? [];
+      if (!what.includes(probe.what)) found.set(t.statement, [...what, probe.what]);
+    }
+  }
+  for (const [s, what] of found) {
+    report({
+      doc: s.policy,
+      path: s.path,
+      level: 'warning',
+      message: `this statement grants the replication role ${what.join(' and ')}; replace it with the least-privilege statements`,
+      key: 'over-broad',
+      fix: {
+        description: 'statements that grant exactly what replication needs',
+        value: roleRequired(l).map((g) => statementFor(g)),
+      },
+    });
+  }
+}

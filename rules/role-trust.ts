@@ -1,0 +1,125 @@
+import { evaluate } from '../src/iam/evaluate.js';
+import { statementsOf } from '../src/iam/policy.js';
+import { linkReplication, trustPoliciesOf } from '../src/link.js';
+import {
+  explainLines,
+  isComplete,
+  PAGES,
+  REPLICATION_SERVICE,
+  STATEMENT,
+  trustCondition,
+  trustContext,
+  trustStatement,
+} from '../src/permissions.js';
+import { defineRule } from '../src/rule.js';
+
+/** Principals people put instead (Terraform's tests use s3.amazonaws.com): named in the hint. */
+const LOOKALIKES = ['s3.amazonaws.com', 's3tables.amazonaws.com'];
+const CONFUSED_DEPUTY_KEYS = ['aws:sourceaccount', 'aws:sourcearn'];
+
+export default defineRule({
+  id: 'role-trust',
+  description:
+    'The replication role must trust replication.s3tables.amazonaws.com to assume it (sts:AssumeRole).',
+  level: 'error',
+  helpUri: PAGES.userGuide,
+  seeAlso: [PAGES.confusedDeputy],
+  check({ model, report, skip }) {
+    for (const doc of model.replications) {
+      const l = linkReplication(doc);
+      if (!l.role) continue; // role-arn reports it
+      const trusts = trustPoliciesOf(model, l.role);
+      if (trusts.length === 0) {
+        skip(
+          `no trust policy for role ${l.role.arn} among the inputs (aws iam get-role output or --trust-policy FILE): its trust was not checked`,
+        );
+        continue;
+      }
+      const complete = isComplete(l) ? l : undefined;
+      const fixStatement = complete
+        ? trustStatement(complete)
+        : { Effect: 'Allow', Principal: { Service: REPLICATION_SERVICE }, Action: 'sts:AssumeRole' };
+      for (const trust of trusts) {
+        const e = evaluate([trust], {
+          action: 'sts:AssumeRole',
+          resource: l.role.arn,
+          principal: { type: 'Service', id: REPLICATION_SERVICE },
+          ...(complete ? { context: trustContext(complete) } : {}),
+        });
+        const explain = explainLines(e, `sts:AssumeRole of ${l.role.arn} by ${REPLICATION_SERVICE}`);
+        const source = complete ? ` for source ${complete.source.arn}` : '';
+        if (e.decision === 'allowed') {
+          // Only bucket level: there the values the service sends are known (AWS's CDK stacks use them).
+          if (complete?.source.level !== 'bucket') continue;
+          const s = e.allowedBy[0];
+          if (
+            !s ||
+            e.allowedBy.some((a) =>
+              (a.condition ?? []).some((c) => CONFUSED_DEPUTY_KEYS.includes(c.key.toLowerCase())),
+            )
+          )
+            continue;
+          report({
+            doc: trust,
+            path: s.path,
+            level: 'note',
+            message: `the trust policy lets ${REPLICATION_SERVICE} assume the role on behalf of any account; consider limiting it with aws:SourceAccount and aws:SourceArn (the source table bucket)`,
+            fix: { description: 'add to this statement', value: { Condition: trustCondition(complete) } },
+          });
+        } else if (e.decision === 'explicit-deny') {
+          for (const s of e.deniedBy) {
+            report({
+              doc: trust,
+              path: s.path,
+              message: `this Deny stops ${REPLICATION_SERVICE} from assuming the role${source}; remove it or narrow it`,
+              fix: { description: 'the trust policy needs this statement, not denied', value: fixStatement },
+              explain,
+            });
+          }
+        } else if (e.decision === 'implicit-deny') {
+          // A statement that trusts the service but whose condition cannot hold for it.
+          const failing = e.trace.filter(
+            (t) =>
+              t.outcome === 'no-match' &&
+              t.statement.effect === 'Allow' &&
+              (t.statement.principal?.entries ?? []).some((p) => p.item.value === REPLICATION_SERVICE) &&
+              (t.statement.condition ?? []).length > 0,
+          );
+          if (failing.length > 0) {
+            for (const t of failing) {
+              report({
+                doc: trust,
+                path: [...t.statement.path, 'Condition'],
+                message: `this condition cannot hold when ${REPLICATION_SERVICE} assumes the role${source} (${t.why}); fix or remove it`,
+                fix: { description: 'a statement that works', value: fixStatement },
+                explain,
+              });
+            }
+            continue;
+          }
+          const lookalike = statementsOf(trust)
+            .filter((s) => s.effect === 'Allow')
+            .flatMap((s) => s.principal?.entries ?? [])
+            .find((p) => p.type === 'Service' && LOOKALIKES.includes(p.item.value.toLowerCase()));
+          if (lookalike) {
+            report({
+              doc: trust,
+              path: lookalike.item.path,
+              message: `the role trusts ${lookalike.item.value}, but S3 Tables replication assumes it as ${REPLICATION_SERVICE}; replace the principal`,
+              fix: { description: 'the Service principal', value: REPLICATION_SERVICE },
+              explain,
+            });
+            continue;
+          }
+          report({
+            doc: trust,
+            path: STATEMENT,
+            message: `the trust policy does not let ${REPLICATION_SERVICE} assume the role (sts:AssumeRole); add the statement`,
+            fix: { description: `add to the Statement array of ${trust.file.name}`, value: fixStatement },
+            explain,
+          });
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,194 @@
+import { UsageError } from './errors.js';
+import { linkReplication } from './link.js';
+import type { Model, ReplicationDoc } from './model.js';
+import {
+  callerApiReference,
+  callerRequired,
+  callerUserGuide,
+  destinationGrants,
+  isComplete,
+  REPLICATION_SERVICE,
+  roleRequired,
+  statementFor,
+  trustStatement,
+  type Complete,
+  type Grant,
+} from './permissions.js';
+
+export const SUGGEST_FORMATS = ['json', 'cfn', 'terraform'] as const;
+export type SuggestFormat = (typeof SUGGEST_FORMATS)[number];
+
+type PolicyJson = { Version: '2012-10-17'; Statement: Record<string, unknown>[] };
+
+/** The least-privilege documents for one replication configuration. */
+export interface Suggestion {
+  /** For the principal that calls Put...Replication. */
+  callerPolicy: PolicyJson;
+  /** The replication role's permissions policy. */
+  rolePolicy: PolicyJson;
+  /** The replication role's trust policy. */
+  trustPolicy: PolicyJson;
+  /** For each destination in another account than the role: its table bucket policy. */
+  destinationBucketPolicies: { tableBucketARN: string; account: string; policy: PolicyJson }[];
+}
+
+const policy = (statements: Record<string, unknown>[]): PolicyJson => ({
+  Version: '2012-10-17',
+  Statement: statements,
+});
+
+/** Grants with the same Sid stem (CreateInDestination1, 2, ...) and actions become one statement. */
+function merged(grants: readonly Grant[], principal?: string): Record<string, unknown>[] {
+  const groups = new Map<string, { grant: Grant; resources: string[] }>();
+  for (const g of grants) {
+    const stem = g.sid.replace(/\d+/g, '');
+    const key = JSON.stringify([stem, g.actions, g.condition ?? null]);
+    const group = groups.get(key);
+    if (group) {
+      if (!group.resources.includes(g.resource)) group.resources.push(g.resource);
+    } else groups.set(key, { grant: { ...g, sid: stem }, resources: [g.resource] });
+  }
+  return [...groups.values()].map(({ grant, resources }) => ({
+    ...statementFor(grant, grant.actions, principal),
+    Resource: resources.length === 1 ? resources[0] : resources,
+  }));
+}
+
+export function suggest(l: Complete): Suggestion {
+  return {
+    callerPolicy: policy(merged([...callerRequired(l), ...callerUserGuide(l), ...callerApiReference(l)])),
+    rolePolicy: policy(merged(roleRequired(l))),
+    trustPolicy: policy([trustStatement(l)]),
+    destinationBucketPolicies: l.destinations
+      .filter((d) => d.bucket.account !== l.role.account)
+      .map((d) => ({
+        tableBucketARN: d.bucket.arn,
+        account: d.bucket.account,
+        policy: policy(destinationGrants(d.bucket).map((g) => statementFor(g, g.actions, l.role.arn))),
+      })),
+  };
+}
+
+export function renderSuggestion(l: Complete, format: SuggestFormat): string {
+  const s = suggest(l);
+  if (format === 'json') return `${JSON.stringify(s, null, 2)}\n`;
+  return format === 'cfn' ? cloudFormation(l, s) : terraform(l, s);
+}
+
+const api = (l: Complete): string =>
+  l.source.level === 'table' ? 'PutTableReplication' : 'PutTableBucketReplication';
+
+/** The role's path, e.g. `/service-role/` for `role/service-role/Name`. */
+const rolePath = (l: Complete): string => {
+  const full = l.role.arn.slice(l.role.arn.indexOf(':role/') + ':role'.length);
+  return full.slice(0, full.length - l.role.name.length);
+};
+
+/** YAML documents whose bodies are JSON (JSON is YAML): CloudFormation reads them, comments included. */
+function cloudFormation(l: Complete, s: Suggestion): string {
+  const path = rolePath(l);
+  const docs = [
+    `# Account ${l.role.account}: the replication role, assumed by ${REPLICATION_SERVICE}, and a managed\n` +
+      `# policy to attach to the principal that calls ${api(l)}.\n` +
+      JSON.stringify(
+        {
+          AWSTemplateFormatVersion: '2010-09-09',
+          Resources: {
+            ReplicationRole: {
+              Type: 'AWS::IAM::Role',
+              Properties: {
+                RoleName: l.role.name,
+                ...(path !== '/' ? { Path: path } : {}),
+                AssumeRolePolicyDocument: s.trustPolicy,
+                Policies: [{ PolicyName: 'S3TablesReplication', PolicyDocument: s.rolePolicy }],
+              },
+            },
+            ReplicationCallerPolicy: {
+              Type: 'AWS::IAM::ManagedPolicy',
+              Properties: {
+                Description: `Lets its principal set up S3 Tables replication with ${api(l)}`,
+                PolicyDocument: s.callerPolicy,
+              },
+            },
+          },
+        },
+        null,
+        2,
+      ),
+    ...s.destinationBucketPolicies.map(
+      (b, i) =>
+        `# Account ${b.account}: the table bucket policy of destination ${b.tableBucketARN}.\n` +
+        JSON.stringify(
+          {
+            AWSTemplateFormatVersion: '2010-09-09',
+            Resources: {
+              [`DestinationBucketPolicy${i + 1}`]: {
+                Type: 'AWS::S3Tables::TableBucketPolicy',
+                Properties: { TableBucketARN: b.tableBucketARN, ResourcePolicy: b.policy },
+              },
+            },
+          },
+          null,
+          2,
+        ),
+    ),
+  ];
+  return `${docs.join('\n---\n')}\n`;
+}
+
+/** HCL: JSON is a valid HCL expression once template sequences are escaped. */
+const hcl = (value: unknown): string =>
+  `jsonencode(${JSON.stringify(value, null, 2)
+    .replace(/\$\{/g, () => '$${')
+    .replace(/%\{/g, '%%{')
+    .replace(/\n/g, '\n  ')})`;
+
+function terraform(l: Complete, s: Suggestion): string {
+  const path = rolePath(l);
+  const blocks = [
+    `# Account ${l.role.account}: the replication role, assumed by ${REPLICATION_SERVICE}.
+resource "aws_iam_role" "s3tables_replication" {
+  name               = ${JSON.stringify(l.role.name)}${path !== '/' ? `\n  path               = ${JSON.stringify(path)}` : ''}
+  assume_role_policy = ${hcl(s.trustPolicy)}
+}`,
+    `resource "aws_iam_role_policy" "s3tables_replication" {
+  name   = "S3TablesReplication"
+  role   = aws_iam_role.s3tables_replication.id
+  policy = ${hcl(s.rolePolicy)}
+}`,
+    `# Attach to the principal that calls ${api(l)}.
+resource "aws_iam_policy" "s3tables_replication_caller" {
+  name   = "S3TablesReplicationCaller"
+  policy = ${hcl(s.callerPolicy)}
+}`,
+    ...s.destinationBucketPolicies.map(
+      (
+        b,
+        i,
+      ) => `# Account ${b.account} (apply with a provider for that account): the destination's table bucket policy.
+resource "aws_s3tables_table_bucket_policy" "destination_${i + 1}" {
+  table_bucket_arn = ${JSON.stringify(b.tableBucketARN)}
+  resource_policy  = ${hcl(b.policy)}
+}`,
+    ),
+  ];
+  return `${blocks.join('\n\n')}\n`;
+}
+
+/** The one replication configuration of a suggest run; a usage error when there is not exactly one usable one. */
+export function onlyReplication(model: Model, what: string): Complete {
+  const problem = model.problems[0];
+  if (problem) throw new UsageError(`${problem.doc.file.name}: ${problem.message}`);
+  if (model.replications.length !== 1)
+    throw new UsageError(
+      `${what} must hold one replication configuration (the put-table-replication or put-table-bucket-replication --cli-input-json); it holds ${model.replications.length}`,
+    );
+  const l = linkReplication(model.replications[0] as ReplicationDoc);
+  if (!l.source)
+    throw new UsageError(
+      `${what}: the source table or bucket ARN is missing or invalid (Get...Replication output does not name it; use the Put request)`,
+    );
+  if (!l.role) throw new UsageError(`${what}: configuration.role is missing or not an IAM role ARN`);
+  if (!isComplete(l)) throw new UsageError(`${what}: incomplete replication configuration`);
+  return l;
+}

@@ -1,0 +1,127 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lint } from '../src/lint.js';
+import { text } from '../src/reporters/text.js';
+import type { Suggestion } from '../src/suggest.js';
+import { cli } from './helpers/cli.js';
+
+const SOURCE_ACCOUNT = '111122223333';
+const OTHER_ACCOUNT = '444455556666';
+const bucket = (account: string, name: string, region = 'us-west-2'): string =>
+  `arn:aws:s3tables:${region}:${account}:bucket/${name}`;
+const SOURCE_BUCKET = bucket(SOURCE_ACCOUNT, 'sales', 'us-east-1');
+const TABLE = `${SOURCE_BUCKET}/table/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`;
+const ROLE = `arn:aws:iam::${SOURCE_ACCOUNT}:role/S3TablesReplicationRole`;
+
+function replication(level: 'table' | 'bucket', destinations: string[]): object {
+  return {
+    ...(level === 'table' ? { tableArn: TABLE } : { tableBucketARN: SOURCE_BUCKET }),
+    configuration: {
+      role: ROLE,
+      rules: [{ destinations: destinations.map((d) => ({ destinationTableBucketARN: d })) }],
+    },
+  };
+}
+
+/** Destinations: n of them, every second one in another account when cross. */
+const destinations = (n: number, cross: boolean): string[] =>
+  Array.from({ length: n }, (_, i) =>
+    bucket(cross && i % 2 === 0 ? OTHER_ACCOUNT : SOURCE_ACCOUNT, `replica-${i + 1}`),
+  );
+
+const write = (dir: string, name: string, value: unknown): string => {
+  writeFileSync(join(dir, name), `${JSON.stringify(value, null, 4)}\n`);
+  return name;
+};
+
+describe('suggest', () => {
+  for (const level of ['table', 'bucket'] as const) {
+    for (const cross of [false, true]) {
+      for (const n of [1, 5]) {
+        it(`what it prints lints clean: ${level} level, ${cross ? 'cross-account' : 'single account'}, ${n} destination(s)`, async () => {
+          const dir = mkdtempSync(join(tmpdir(), 's3tl-suggest-'));
+          write(dir, 'replication.json', replication(level, destinations(n, cross)));
+          const r = cli(['suggest', 'replication.json'], { cwd: dir });
+          expect(r.stderr).toBe('');
+          expect(r.status).toBe(0);
+          const s = JSON.parse(r.stdout) as Suggestion;
+          expect(s.destinationBucketPolicies).toHaveLength(cross ? Math.ceil(n / 2) : 0);
+          const caller = write(dir, 'caller-policy.json', s.callerPolicy);
+          const role = write(dir, 'role-policy.json', s.rolePolicy);
+          const trust = write(dir, 'trust-policy.json', s.trustPolicy);
+          s.destinationBucketPolicies.forEach((b, i) => write(dir, `bucket-policy-${i}.json`, b.policy));
+          const result = await lint(['.'], {
+            cwd: dir,
+            bindings: { caller: [caller], roles: { [ROLE]: { policies: [role], trust } } },
+          });
+          expect(text(result, { color: false })).toBe('');
+          // Every permission check ran: nothing was skipped for want of a document.
+          expect(result.notRun).toEqual([]);
+        });
+      }
+    }
+  }
+
+  it('prints CloudFormation (YAML documents with JSON bodies) and Terraform with the same policies', () => {
+    const dir = mkdtempSync(join(tmpdir(), 's3tl-suggest-'));
+    write(dir, 'replication.json', replication('bucket', destinations(2, true)));
+    const s = JSON.parse(cli(['suggest', 'replication.json'], { cwd: dir }).stdout) as Suggestion;
+
+    const cfn = cli(['suggest', 'replication.json', '--as', 'cfn'], { cwd: dir });
+    expect(cfn.status).toBe(0);
+    const templates = cfn.stdout.split('\n---\n').map(
+      (doc) =>
+        JSON.parse(doc.replace(/^#.*$/gm, '')) as {
+          Resources: Record<string, { Properties: Record<string, unknown> }>;
+        },
+    );
+    expect(templates).toHaveLength(2);
+    const role = templates[0]?.Resources['ReplicationRole']?.Properties;
+    expect(role?.['AssumeRolePolicyDocument']).toEqual(s.trustPolicy);
+    expect(role?.['Policies']).toEqual([{ PolicyName: 'S3TablesReplication', PolicyDocument: s.rolePolicy }]);
+    expect(templates[0]?.Resources['ReplicationCallerPolicy']?.Properties['PolicyDocument']).toEqual(
+      s.callerPolicy,
+    );
+    expect(templates[1]?.Resources['DestinationBucketPolicy1']?.Properties).toEqual({
+      TableBucketARN: s.destinationBucketPolicies[0]?.tableBucketARN,
+      ResourcePolicy: s.destinationBucketPolicies[0]?.policy,
+    });
+
+    const tf = cli(['suggest', 'replication.json', '--as', 'terraform'], { cwd: dir });
+    expect(tf.status).toBe(0);
+    for (const resource of [
+      'resource "aws_iam_role" "s3tables_replication"',
+      'resource "aws_iam_role_policy" "s3tables_replication"',
+      'resource "aws_iam_policy" "s3tables_replication_caller"',
+      'resource "aws_s3tables_table_bucket_policy" "destination_1"',
+    ])
+      expect(tf.stdout).toContain(resource);
+    const encoded = [...tf.stdout.matchAll(/jsonencode\((\{[\s\S]*?\n {2}\})\)/g)].map((m) =>
+      JSON.parse(m[1] ?? ''),
+    );
+    expect(encoded).toEqual([
+      s.trustPolicy,
+      s.rolePolicy,
+      s.callerPolicy,
+      s.destinationBucketPolicies[0]?.policy,
+    ]);
+  });
+
+  it('is a usage error (exit 2, one line) for input without a usable configuration', () => {
+    const dir = mkdtempSync(join(tmpdir(), 's3tl-suggest-'));
+    write(dir, 'get-output.json', { versionToken: 't', configuration: { role: ROLE, rules: [] } });
+    write(dir, 'policy.json', { Version: '2012-10-17', Statement: [] });
+    for (const args of [
+      ['suggest', 'get-output.json'],
+      ['suggest', 'policy.json'],
+      ['suggest'],
+      ['suggest', 'get-output.json', '--as', 'xml'],
+    ]) {
+      const r = cli(args, { cwd: dir });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/^s3tables-lint: [^\n]+\n$/);
+    }
+  });
+});
