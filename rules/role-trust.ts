@@ -1,5 +1,6 @@
-import { evaluate } from '../src/iam/evaluate.js';
-import { statementsOf } from '../src/iam/policy.js';
+import { evaluateCondition } from '../src/iam/conditions.js';
+import { evaluate, type Context } from '../src/iam/evaluate.js';
+import { statementsOf, type Statement } from '../src/iam/policy.js';
 import { linkReplication, trustPoliciesOf } from '../src/link.js';
 import {
   explainLines,
@@ -11,7 +12,22 @@ import {
   trustContext,
   trustStatement,
 } from '../src/permissions.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, type Path } from '../src/rule.js';
+
+/** The condition entry that fails on a key the service is known to send (to point at it). */
+function failingCondition(s: Statement, context: Context): Path | undefined {
+  const known = new Map(Object.entries(context).map(([k, v]) => [k.toLowerCase(), v]));
+  const lookup = (key: string): string | undefined => {
+    const v = known.get(key);
+    return typeof v === 'string' ? v : undefined;
+  };
+  for (const c of s.condition ?? []) {
+    const value = known.get(c.key.toLowerCase());
+    if (value !== undefined && evaluateCondition(c, { present: true, value }, lookup) === false)
+      return c.path;
+  }
+  return undefined;
+}
 
 /** Principals people put instead (Terraform's tests use s3.amazonaws.com): named in the hint. */
 const LOOKALIKES = ['s3.amazonaws.com', 's3tables.amazonaws.com'];
@@ -89,7 +105,10 @@ export default defineRule({
             for (const t of failing) {
               report({
                 doc: trust,
-                path: [...t.statement.path, 'Condition'],
+                path: failingCondition(t.statement, complete ? trustContext(complete) : {}) ?? [
+                  ...t.statement.path,
+                  'Condition',
+                ],
                 message: `this condition cannot hold when ${REPLICATION_SERVICE} assumes the role${source} (${t.why}); fix or remove it`,
                 fix: { description: 'a statement that works', value: fixStatement },
                 explain,
