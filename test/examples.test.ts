@@ -12,6 +12,7 @@ import { cli } from './helpers/cli.js';
  */
 const INTENDED: Record<string, { rules: string[]; bindCaller: boolean }> = {
   'table-level': { rules: [], bindCaller: true },
+  'bucket-level-cross-account': { rules: [], bindCaller: true },
   'broken-passrole-condition': { rules: ['passrole-condition'], bindCaller: true },
   'broken-trust-principal': { rules: ['role-trust'], bindCaller: true },
   'broken-missing-destination': { rules: ['role-permissions'], bindCaller: true },
