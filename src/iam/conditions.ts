@@ -253,8 +253,10 @@ const arnLike: ValueTest = (r, p, lookup) => {
 const binary = text((r, p) => r === p);
 
 const OPS: Record<string, BaseOp> = {};
+const NAMES: string[] = [];
 const def = (name: string, test: ValueTest, negated: boolean): void => {
   OPS[name.toLowerCase()] = { test, negated };
+  NAMES.push(name);
 };
 def('StringEquals', strEq, false);
 def('StringNotEquals', strEq, true);
@@ -262,66 +264,21 @@ def('StringEqualsIgnoreCase', strEqIc, false);
 def('StringNotEqualsIgnoreCase', strEqIc, true);
 def('StringLike', strLike, false);
 def('StringNotLike', strLike, true);
-def(
-  'NumericEquals',
-  numeric((r, p) => r === p),
-  false,
-);
-def(
-  'NumericNotEquals',
-  numeric((r, p) => r === p),
-  true,
-);
-def(
-  'NumericLessThan',
-  numeric((r, p) => r < p),
-  false,
-);
-def(
-  'NumericLessThanEquals',
-  numeric((r, p) => r <= p),
-  false,
-);
-def(
-  'NumericGreaterThan',
-  numeric((r, p) => r > p),
-  false,
-);
-def(
-  'NumericGreaterThanEquals',
-  numeric((r, p) => r >= p),
-  false,
-);
-def(
-  'DateEquals',
-  date((r, p) => r === p),
-  false,
-);
-def(
-  'DateNotEquals',
-  date((r, p) => r === p),
-  true,
-);
-def(
-  'DateLessThan',
-  date((r, p) => r < p),
-  false,
-);
-def(
-  'DateLessThanEquals',
-  date((r, p) => r <= p),
-  false,
-);
-def(
-  'DateGreaterThan',
-  date((r, p) => r > p),
-  false,
-);
-def(
-  'DateGreaterThanEquals',
-  date((r, p) => r >= p),
-  false,
-);
+// Numeric* and Date* share one set of comparisons; only how values parse differs.
+const COMPARISONS: readonly [string, (r: number, p: number) => boolean, boolean][] = [
+  ['Equals', (r, p) => r === p, false],
+  ['NotEquals', (r, p) => r === p, true],
+  ['LessThan', (r, p) => r < p, false],
+  ['LessThanEquals', (r, p) => r <= p, false],
+  ['GreaterThan', (r, p) => r > p, false],
+  ['GreaterThanEquals', (r, p) => r >= p, false],
+];
+for (const [family, parse] of [
+  ['Numeric', numeric],
+  ['Date', date],
+] as const) {
+  for (const [suffix, cmp, negated] of COMPARISONS) def(`${family}${suffix}`, parse(cmp), negated);
+}
 def('Bool', bool, false);
 def('BinaryEquals', binary, false);
 def('IpAddress', ipAddress, false);
@@ -332,35 +289,7 @@ def('ArnNotEquals', arnLike, true);
 def('ArnNotLike', arnLike, true);
 
 /** Every operator name the evaluator knows (without prefixes and IfExists), for rules. */
-export const CONDITION_OPERATORS: readonly string[] = [
-  'StringEquals',
-  'StringNotEquals',
-  'StringEqualsIgnoreCase',
-  'StringNotEqualsIgnoreCase',
-  'StringLike',
-  'StringNotLike',
-  'NumericEquals',
-  'NumericNotEquals',
-  'NumericLessThan',
-  'NumericLessThanEquals',
-  'NumericGreaterThan',
-  'NumericGreaterThanEquals',
-  'DateEquals',
-  'DateNotEquals',
-  'DateLessThan',
-  'DateLessThanEquals',
-  'DateGreaterThan',
-  'DateGreaterThanEquals',
-  'Bool',
-  'BinaryEquals',
-  'IpAddress',
-  'NotIpAddress',
-  'ArnEquals',
-  'ArnLike',
-  'ArnNotEquals',
-  'ArnNotLike',
-  'Null',
-];
+export const CONDITION_OPERATORS: readonly string[] = [...NAMES, 'Null'];
 
 export interface ParsedOperator {
   set?: 'any' | 'all';
