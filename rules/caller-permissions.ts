@@ -1,16 +1,11 @@
-import { callerPoliciesOf, linkReplication } from '../src/link.js';
 import {
   callerApiReference,
   callerRequired,
   callerUserGuide,
-  gaps,
   isComplete,
   PAGES,
-  provable,
-  reportGaps,
-  targetOf,
-  unknownReason,
-} from '../src/permissions.js';
+} from '../src/replication/catalogue.js';
+import { gaps, provable, reportGaps, targetOf, unknownReason } from '../src/replication/gaps.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -22,19 +17,19 @@ export default defineRule({
   seeAlso: [PAGES.putTable, PAGES.putBucket],
   check({ model, report, skip }) {
     if (model.replications.length === 0) return;
-    const caller = callerPoliciesOf(model);
+    const caller = model.caller?.policies;
     if (caller === undefined) {
       skip(
         "no caller policy given (--caller-policy FILE or a config binding): the caller's permissions were not checked",
       );
       return;
     }
-    const unknown = model.bindings?.callerUnknown ?? [];
+    const unknown = model.caller?.unknownAttached ?? [];
     if (unknown.length > 0) skip(unknownReason('the caller', unknown));
     const target = targetOf(caller);
     if (!target) return;
-    for (const doc of model.replications) {
-      const l = linkReplication(doc);
+    for (const l of model.setups) {
+      const doc = l.doc;
       if (!isComplete(l)) {
         skip(
           `${doc.file.name}: no source ARN (Get...Replication output) or no valid role ARN: the caller's permissions for it were not checked`,

@@ -8,9 +8,8 @@ import {
   type ConditionKeyInfo,
   type ServiceData,
 } from '../src/iam/data.js';
-import { policyCheck } from '../src/iam/pass.js';
 import type { ConditionEntry } from '../src/iam/policy.js';
-import { closest } from '../src/iam/suggest.js';
+import { closest } from '../src/iam/closest.js';
 import { defineRule, type Report } from '../src/rule.js';
 
 const SINGLE_VALUED = new Set(['String', 'ARN', 'Bool', 'Numeric', 'Date', 'IPAddress', 'Binary']);
@@ -70,7 +69,7 @@ export default defineRule({
     'UNSUPPORTED_ACTION_FOR_CONDITION_KEY',
     'FORALLVALUES_WITH_SINGLE_VALUED_KEY',
   ],
-  check: policyCheck('condition-key', (doc, statements, report) => {
+  policy({ doc, statements }, { report }) {
     for (const statement of statements) {
       if (!statement.condition) continue;
       // NotAction, or an action the data does not know: the key set is unknown, say nothing.
@@ -106,7 +105,7 @@ export default defineRule({
         });
       }
     }
-  }),
+  },
 });
 
 function singleValued(

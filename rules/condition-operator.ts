@@ -1,7 +1,6 @@
 import { CONDITION_OPERATORS } from '../src/iam/conditions.js';
-import { isObject } from '../src/load/classify.js';
-import { policyCheck } from '../src/iam/pass.js';
-import { closest } from '../src/iam/suggest.js';
+import { isObject } from '../src/values.js';
+import { closest } from '../src/iam/closest.js';
 import { defineRule, type Level } from '../src/rule.js';
 
 const QUALIFIERS = ['ForAnyValue:', 'ForAllValues:'];
@@ -64,7 +63,7 @@ export default defineRule({
   helpUri:
     'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
   seeAlso: ['INVALID_CONDITION_OPERATOR', 'NULL_WITH_IF_EXISTS'],
-  check: policyCheck('condition-operator', (doc, statements, report) => {
+  policy({ doc, statements }, { report }) {
     for (const statement of statements) {
       const raw = at(doc.data, statement.path);
       const block = isObject(raw) ? raw['Condition'] : undefined;
@@ -84,7 +83,7 @@ export default defineRule({
         });
       }
     }
-  }),
+  },
 });
 
 function at(value: unknown, path: readonly (string | number)[]): unknown {

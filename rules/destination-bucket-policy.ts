@@ -1,13 +1,5 @@
-import { bucketPoliciesOf, linkReplication } from '../src/link.js';
-import {
-  destinationGrants,
-  gaps,
-  isComplete,
-  PAGES,
-  reportGaps,
-  statementFor,
-  targetOf,
-} from '../src/permissions.js';
+import { destinationGrants, isComplete, PAGES, statementFor } from '../src/replication/catalogue.js';
+import { gaps, reportGaps, targetOf } from '../src/replication/gaps.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -17,12 +9,12 @@ export default defineRule({
   level: 'error',
   helpUri: PAGES.userGuide,
   check({ model, report }) {
-    for (const doc of model.replications) {
-      const l = linkReplication(doc);
+    for (const l of model.setups) {
+      const doc = l.doc;
       if (!isComplete(l)) continue;
       for (const d of l.destinations) {
         const cross = d.bucket.account !== l.role.account;
-        const policies = bucketPoliciesOf(model, d.bucket.arn);
+        const policies = d.policies;
         const grants = destinationGrants(d.bucket);
         const target = targetOf(policies);
         if (!target) {

@@ -1,4 +1,4 @@
-import { bucketArnOf, replicationArns, show } from '../src/iam/arn.js';
+import { bucketArnOf, show } from '../src/iam/arn.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -8,8 +8,8 @@ export default defineRule({
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-replication-setting-up.html',
   check({ model, report }) {
-    for (const doc of model.replications) {
-      const { source, destinations } = replicationArns(doc);
+    for (const { doc, arns } of model.setups) {
+      const { source, destinations } = arns;
       const sourceBucket = source && bucketArnOf(source.value);
       if (!source || !sourceBucket) continue;
       for (const d of destinations) {

@@ -1,4 +1,4 @@
-import { bucketArnOf, pathText, replicationArns, show } from '../src/iam/arn.js';
+import { bucketArnOf, pathText, show } from '../src/iam/arn.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -8,8 +8,8 @@ export default defineRule({
   helpUri:
     'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3Buckets_TableBucketReplicationConfiguration.html',
   check({ model, report }) {
-    for (const doc of model.replications) {
-      const { destinations } = replicationArns(doc);
+    for (const { doc, arns } of model.setups) {
+      const { destinations } = arns;
       const first = new Map<string, (typeof destinations)[number]>();
       const dropped = new Map<number, Set<number>>();
       const reports: { at: (typeof destinations)[number]; earlier: (typeof destinations)[number] }[] = [];

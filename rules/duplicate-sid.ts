@@ -1,5 +1,3 @@
-import { policyReport } from '../src/iam/grammar.js';
-import { headsOf } from '../src/iam/policy.js';
 import { defineRule } from '../src/rule.js';
 
 const ALPHANUMERIC = /^[A-Za-z0-9]*$/;
@@ -18,37 +16,31 @@ export default defineRule({
     'Statement ids (Sid) must be unique within a policy, and alphanumeric in identity and trust policies.',
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html',
-  check({ model, report }) {
-    for (const doc of model.policies) {
-      // A Map, not an object: Sids are user data ("__proto__" included).
-      const seen = new Map<string, string>();
-      for (const s of headsOf(doc)) {
-        if (s.sid === undefined) continue;
-        const where = [...s.path, 'Sid'];
-        if (doc.policyType !== 'resource' && !ALPHANUMERIC.test(s.sid)) {
-          const kind = doc.policyType === 'trust' ? 'a role trust policy' : 'an identity policy';
-          const suggestion = alphanumeric(s.sid);
-          report(
-            policyReport(
-              doc,
-              where,
-              `Sid ${JSON.stringify(s.sid)} has characters IAM does not accept in ${kind} (only A-Z, a-z and 0-9)${suggestion ? `; use ${JSON.stringify(suggestion)}` : ''}`,
-            ),
-          );
-        }
-        if (s.sid === '') continue;
-        const first = seen.get(s.sid);
-        const label = s.index === undefined ? 'Statement' : `Statement[${s.index}]`;
-        if (first === undefined) seen.set(s.sid, label);
-        else
-          report(
-            policyReport(
-              doc,
-              where,
-              `Sid ${JSON.stringify(s.sid)} is already used by ${first}; Sids must be unique within a policy, rename this one`,
-            ),
-          );
+  policy({ doc, statements }, { report }) {
+    // A Map, not an object: Sids are user data ("__proto__" included).
+    const seen = new Map<string, string>();
+    for (const s of statements) {
+      if (s.sid === undefined) continue;
+      const where = [...s.path, 'Sid'];
+      if (doc.policyType !== 'resource' && !ALPHANUMERIC.test(s.sid)) {
+        const kind = doc.policyType === 'trust' ? 'a role trust policy' : 'an identity policy';
+        const suggestion = alphanumeric(s.sid);
+        report({
+          doc,
+          path: where,
+          message: `Sid ${JSON.stringify(s.sid)} has characters IAM does not accept in ${kind} (only A-Z, a-z and 0-9)${suggestion ? `; use ${JSON.stringify(suggestion)}` : ''}`,
+        });
       }
+      if (s.sid === '') continue;
+      const first = seen.get(s.sid);
+      const label = s.index === undefined ? 'Statement' : `Statement[${s.index}]`;
+      if (first === undefined) seen.set(s.sid, label);
+      else
+        report({
+          doc,
+          path: where,
+          message: `Sid ${JSON.stringify(s.sid)} is already used by ${first}; Sids must be unique within a policy, rename this one`,
+        });
     }
   },
 });

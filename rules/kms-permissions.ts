@@ -1,14 +1,5 @@
-import { linkReplication, roleDocsOf, rolePoliciesOf, unknownAttached } from '../src/link.js';
-import {
-  gaps,
-  isComplete,
-  kmsRequired,
-  PAGES,
-  provable,
-  reportGaps,
-  targetOf,
-  unknownReason,
-} from '../src/permissions.js';
+import { isComplete, kmsRequired, PAGES } from '../src/replication/catalogue.js';
+import { gaps, provable, reportGaps, targetOf, unknownReason } from '../src/replication/gaps.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -19,28 +10,20 @@ export default defineRule({
   helpUri: PAGES.userGuide,
   check({ model, report, skip }) {
     if (model.encryptions.length === 0) return;
-    const keyOf = (bucketArn: string): string | undefined => {
-      const e = model.encryptions.find((x) => x.tableBucketARN === bucketArn && x.sseAlgorithm === 'aws:kms');
-      return e?.kmsKeyArn;
-    };
-    for (const doc of model.replications) {
-      const l = linkReplication(doc);
+    for (const l of model.setups) {
       if (!isComplete(l)) continue;
-      const grants = kmsRequired(l, keyOf);
+      const grants = kmsRequired(l);
       if (grants.length === 0) continue;
-      const target = targetOf(rolePoliciesOf(model, l.role));
+      const target = targetOf(l.role.policies);
       if (!target) {
         skip(
           `no permissions policy for role ${l.role.arn} among the inputs: its KMS permissions were not checked`,
         );
         continue;
       }
-      const unknown = unknownAttached(
-        model,
-        roleDocsOf(model, l.role).flatMap((r) => r.attached),
-      );
+      const unknown = l.role.unknownAttached;
       if (unknown.length > 0) skip(unknownReason(`role ${l.role.arn}`, unknown));
-      reportGaps({ report }, provable(gaps(rolePoliciesOf(model, l.role), grants), unknown), {
+      reportGaps({ report }, provable(gaps(l.role.policies, grants), unknown), {
         who: `role ${l.role.name}`,
         target,
         because: ' (the bucket is encrypted with this key; the key policy must allow the role too)',

@@ -1,5 +1,4 @@
 import { resolveAction } from '../src/iam/actions.js';
-import { policyCheck } from '../src/iam/pass.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -9,7 +8,7 @@ export default defineRule({
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3tables.html',
   seeAlso: ['INVALID_ACTION'],
-  check: policyCheck('misspelled-action', (doc, statements, report) => {
+  policy({ doc, statements }, { report }) {
     for (const statement of statements) {
       for (const item of [...(statement.action ?? []), ...(statement.notAction ?? [])]) {
         const res = resolveAction(item.value);
@@ -22,5 +21,5 @@ export default defineRule({
         });
       }
     }
-  }),
+  },
 });

@@ -1,13 +1,14 @@
+import { PARSE_ERROR } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
-  id: 'parse-error',
+  id: PARSE_ERROR,
   description: 'An input file could not be read as a UTF-8 JSON document.',
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-skeleton.html',
   check({ model, report }) {
     for (const p of model.problems) {
-      if (p.ruleId !== 'parse-error') continue;
+      if (p.ruleId !== PARSE_ERROR) continue;
       report({
         doc: p.doc,
         path: [],

@@ -1,4 +1,5 @@
-import { parseArn, pathText, replicationArns, show, type ArnAt } from '../src/iam/arn.js';
+import { parseArn, pathText, show } from '../src/iam/arn.js';
+import type { ArnAt } from '../src/model.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -8,8 +9,8 @@ export default defineRule({
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
   check({ model, report }) {
-    for (const doc of model.replications) {
-      const { source, role, destinations } = replicationArns(doc);
+    for (const { doc, arns } of model.setups) {
+      const { source, role, destinations } = arns;
       const named: { at: ArnAt; what: string }[] = [];
       if (source)
         named.push({

@@ -1,9 +1,10 @@
 import { evaluate } from '../src/iam/evaluate.js';
 import { statementsOf, type Statement } from '../src/iam/policy.js';
 import { matchAction } from '../src/iam/wildcard.js';
-import { callerPoliciesOf, linkReplication, type RoleRef } from '../src/link.js';
+import type { RoleRef } from '../src/model.js';
 import type { PolicyDoc } from '../src/model.js';
-import { explainLines, PAGES, REPLICATION_SERVICE, statementFor, type Grant } from '../src/permissions.js';
+import { PAGES, REPLICATION_SERVICE, statementFor, type Grant } from '../src/replication/catalogue.js';
+import { explainLines } from '../src/replication/gaps.js';
 import { defineRule } from '../src/rule.js';
 
 /** Any other service: a grant that lets the role go to it lets the role go anywhere. */
@@ -25,8 +26,7 @@ export default defineRule({
   seeAlso: ['PASS_ROLE_WITH_STAR_IN_RESOURCE'],
   check({ model, report }) {
     const roles: { role: RoleRef; dir: string }[] = [];
-    for (const doc of model.replications) {
-      const role = linkReplication(doc).role;
+    for (const { doc, role } of model.setups) {
       if (role) roles.push({ role, dir: dirOf(doc.file.name) });
     }
     if (roles.length === 0) return;
@@ -34,7 +34,7 @@ export default defineRule({
     // Each policy is graded on its own: the statement to change is in it. With the caller known,
     // only its policies: another principal may rightly pass the role elsewhere.
     const graded = (
-      callerPoliciesOf(model) ?? model.policies.filter((p) => p.policyType === 'identity')
+      model.caller?.policies ?? model.policies.filter((p) => p.policyType === 'identity')
     ).filter(mayAllowPassRole);
     for (const policy of graded) {
       // Against the roles of the configurations in its own folder, if any (one setup per folder).

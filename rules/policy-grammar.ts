@@ -1,4 +1,4 @@
-import { checkPolicyGrammar, policyReport } from '../src/iam/grammar.js';
+import { checkPolicyGrammar } from '../src/iam/grammar.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -7,10 +7,8 @@ export default defineRule({
     'An IAM policy must follow the IAM JSON policy grammar, with the elements its policy type (identity, resource or trust) allows.',
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html',
-  check({ model, report }) {
-    for (const doc of model.policies) {
-      for (const p of checkPolicyGrammar(doc.data, doc.policyType))
-        report(policyReport(doc, p.path, p.message));
-    }
+  policy({ doc }, { report }) {
+    for (const p of checkPolicyGrammar(doc.data, doc.policyType))
+      report({ doc, path: p.path, message: p.message });
   },
 });

@@ -1,4 +1,3 @@
-import { policyCheck } from '../src/iam/pass.js';
 import { variableBeforeFifthColon } from '../src/iam/variables.js';
 import { defineRule } from '../src/rule.js';
 
@@ -8,7 +7,7 @@ export default defineRule({
     'A Resource or NotResource ARN has a policy variable before its fifth colon, where IAM does not resolve it.',
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html',
-  check: policyCheck('policy-variable-position', (doc, statements, report) => {
+  policy({ doc, statements }, { report }) {
     for (const statement of statements) {
       for (const item of [...(statement.resource ?? []), ...(statement.notResource ?? [])]) {
         if (!item.value.includes('${')) continue;
@@ -21,5 +20,5 @@ export default defineRule({
         });
       }
     }
-  }),
+  },
 });

@@ -1,5 +1,4 @@
-import { policyReport } from '../src/iam/grammar.js';
-import { isObject } from '../src/load/classify.js';
+import { isObject } from '../src/values.js';
 import { defineRule } from '../src/rule.js';
 
 const FIX = { description: 'set the policy language version', value: { Version: '2012-10-17' } };
@@ -10,29 +9,25 @@ export default defineRule({
     'A policy should declare "Version": "2012-10-17"; without it, or with 2008-10-17, policy variables are not substituted.',
   level: 'warning',
   helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html',
-  check({ model, report }) {
-    for (const doc of model.policies) {
-      const policy = doc.data;
-      if (!isObject(policy)) continue;
-      if (!Object.prototype.hasOwnProperty.call(policy, 'Version')) {
-        report({
-          ...policyReport(
-            doc,
-            [],
-            'no "Version": IAM reads the policy as 2008-10-17, where policy variables such as ${aws:username} are plain text; add "Version": "2012-10-17"',
-          ),
-          fix: FIX,
-        });
-      } else if (policy['Version'] === '2008-10-17') {
-        report({
-          ...policyReport(
-            doc,
-            ['Version'],
-            '"Version" is the legacy 2008-10-17, where policy variables such as ${aws:username} are plain text; use "2012-10-17"',
-          ),
-          fix: FIX,
-        });
-      }
+  policy({ doc }, { report }) {
+    const policy = doc.data;
+    if (!isObject(policy)) return;
+    if (!Object.prototype.hasOwnProperty.call(policy, 'Version')) {
+      report({
+        doc,
+        path: [],
+        message:
+          'no "Version": IAM reads the policy as 2008-10-17, where policy variables such as ${aws:username} are plain text; add "Version": "2012-10-17"',
+        fix: FIX,
+      });
+    } else if (policy['Version'] === '2008-10-17') {
+      report({
+        doc,
+        path: ['Version'],
+        message:
+          '"Version" is the legacy 2008-10-17, where policy variables such as ${aws:username} are plain text; use "2012-10-17"',
+        fix: FIX,
+      });
     }
   },
 });

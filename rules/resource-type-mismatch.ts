@@ -1,6 +1,5 @@
 import { statementActions } from '../src/iam/actions.js';
 import type { ActionInfo, ServiceData } from '../src/iam/data.js';
-import { policyCheck } from '../src/iam/pass.js';
 import { couldMatchTemplate, fields } from '../src/iam/templates.js';
 import { defineRule } from '../src/rule.js';
 
@@ -54,7 +53,7 @@ export default defineRule({
   helpUri:
     'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
   seeAlso: ['INVALID_ARN_RESOURCE'],
-  check: policyCheck('resource-type-mismatch', (doc, statements, report) => {
+  policy({ doc, statements }, { report }) {
     for (const statement of statements) {
       // Judged per statement over its whole action set; NotAction or unknown actions: say nothing.
       if (!statement.action || statement.notAction || !statement.resource) continue;
@@ -70,7 +69,7 @@ export default defineRule({
         report({ doc, path: item.path, message: message(value, actions) });
       }
     }
-  }),
+  },
 });
 
 function message(value: string, actions: readonly { service: ServiceData; action: ActionInfo }[]): string {

@@ -1,5 +1,4 @@
-import { linkReplication } from '../src/link.js';
-import { PAGES } from '../src/permissions.js';
+import { PAGES } from '../src/replication/catalogue.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -9,8 +8,7 @@ export default defineRule({
   helpUri: PAGES.userGuide,
   seeAlso: [PAGES.passRole],
   check({ model, report }) {
-    for (const doc of model.replications) {
-      const { source, role } = linkReplication(doc);
+    for (const { doc, source, role } of model.setups) {
       if (!source || !role || role.account === source.bucket.account) continue;
       report({
         doc,

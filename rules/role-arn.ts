@@ -1,4 +1,4 @@
-import { reportArn, replicationArns } from '../src/iam/arn.js';
+import { reportArn } from '../src/replication/arns.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -8,8 +8,8 @@ export default defineRule({
   helpUri:
     'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3Buckets_TableBucketReplicationConfiguration.html',
   check({ model, report }) {
-    for (const doc of model.replications) {
-      const { role } = replicationArns(doc);
+    for (const { doc, arns } of model.setups) {
+      const { role } = arns;
       if (role) reportArn(report, doc, role, 'role');
     }
   },

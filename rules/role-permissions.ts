@@ -1,19 +1,14 @@
 import { evaluate } from '../src/iam/evaluate.js';
 import type { Statement } from '../src/iam/policy.js';
-import { linkReplication, roleDocsOf, rolePoliciesOf, unknownAttached } from '../src/link.js';
 import {
-  gaps,
   isComplete,
   PAGES,
-  provable,
-  reportGaps,
   roleRequired,
   statementFor,
-  targetOf,
-  unknownReason,
   type Complete,
   type Grant,
-} from '../src/permissions.js';
+} from '../src/replication/catalogue.js';
+import { gaps, provable, reportGaps, targetOf, unknownReason } from '../src/replication/gaps.js';
 import type { PolicyDoc } from '../src/model.js';
 import { defineRule, type RuleContext } from '../src/rule.js';
 
@@ -24,8 +19,8 @@ export default defineRule({
   level: 'error',
   helpUri: PAGES.userGuide,
   check({ model, report, skip }) {
-    for (const doc of model.replications) {
-      const l = linkReplication(doc);
+    for (const l of model.setups) {
+      const doc = l.doc;
       if (!isComplete(l)) {
         if (l.role)
           skip(
@@ -33,7 +28,7 @@ export default defineRule({
           );
         continue;
       }
-      const policies = rolePoliciesOf(model, l.role);
+      const policies = l.role.policies;
       const target = targetOf(policies);
       if (!target) {
         skip(
@@ -41,10 +36,7 @@ export default defineRule({
         );
         continue;
       }
-      const unknown = unknownAttached(
-        model,
-        roleDocsOf(model, l.role).flatMap((r) => r.attached),
-      );
+      const unknown = l.role.unknownAttached;
       if (unknown.length > 0) skip(unknownReason(`role ${l.role.arn}`, unknown));
       reportGaps({ report }, provable(gaps(policies, roleRequired(l)), unknown), {
         who: `role ${l.role.name}`,

@@ -1,17 +1,15 @@
 import { evaluateCondition } from '../src/iam/conditions.js';
 import { evaluate, type Context } from '../src/iam/evaluate.js';
 import { statementsOf, type Statement } from '../src/iam/policy.js';
-import { linkReplication, trustPoliciesOf } from '../src/link.js';
 import {
-  explainLines,
   isComplete,
   PAGES,
   REPLICATION_SERVICE,
-  STATEMENT,
   trustCondition,
   trustContext,
   trustStatement,
-} from '../src/permissions.js';
+} from '../src/replication/catalogue.js';
+import { explainLines, STATEMENT } from '../src/replication/gaps.js';
 import { defineRule, type Path } from '../src/rule.js';
 
 /** The condition entry that fails on a key the service is known to send (to point at it). */
@@ -41,10 +39,9 @@ export default defineRule({
   helpUri: PAGES.userGuide,
   seeAlso: [PAGES.confusedDeputy],
   check({ model, report, skip }) {
-    for (const doc of model.replications) {
-      const l = linkReplication(doc);
+    for (const l of model.setups) {
       if (!l.role) continue; // role-arn reports it
-      const trusts = trustPoliciesOf(model, l.role);
+      const trusts = l.role.trust;
       if (trusts.length === 0) {
         skip(
           `no trust policy for role ${l.role.arn} among the inputs (aws iam get-role output or --trust-policy FILE): its trust was not checked`,

@@ -1,4 +1,4 @@
-import { reportArn, replicationArns } from '../src/iam/arn.js';
+import { reportArn } from '../src/replication/arns.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -7,8 +7,8 @@ export default defineRule({
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3Buckets_PutTableReplication.html',
   check({ model, report }) {
-    for (const doc of model.replications) {
-      const { source } = replicationArns(doc);
+    for (const { doc, arns } of model.setups) {
+      const { source } = arns;
       if (source?.kind === 'table') reportArn(report, doc, source, 'table');
     }
   },

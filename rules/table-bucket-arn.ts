@@ -1,4 +1,4 @@
-import { reportArn, replicationArns } from '../src/iam/arn.js';
+import { reportArn } from '../src/replication/arns.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -8,8 +8,8 @@ export default defineRule({
   level: 'error',
   helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3Buckets_ReplicationDestination.html',
   check({ model, report }) {
-    for (const doc of model.replications) {
-      const { source, destinations } = replicationArns(doc);
+    for (const { doc, arns } of model.setups) {
+      const { source, destinations } = arns;
       if (source?.kind === 'table-bucket') reportArn(report, doc, source, 'table-bucket');
       for (const d of destinations) reportArn(report, doc, d, 'table-bucket');
     }

@@ -1,5 +1,4 @@
 import { resolveAction } from '../src/iam/actions.js';
-import { policyCheck } from '../src/iam/pass.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -9,7 +8,7 @@ export default defineRule({
   helpUri:
     'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
   seeAlso: ['INVALID_ACTION', 'INVALID_SERVICE_IN_ACTION'],
-  check: policyCheck('unknown-action', (doc, statements, report) => {
+  policy({ doc, statements }, { report }) {
     for (const statement of statements) {
       const items = [
         ...(statement.action ?? []).map((item) => ({ item, effect: 'grants or denies nothing' })),
@@ -57,5 +56,5 @@ export default defineRule({
         }
       }
     }
-  }),
+  },
 });

@@ -1,17 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { findConfig, loadConfig, type Bindings, type LoadedConfig } from './config.js';
+import { findConfig, loadConfig, type LoadedConfig } from './config.js';
 import { UsageError } from './errors.js';
-import { onlyRole } from './link.js';
-import { lint, TOOL, type LintResult } from './lint.js';
+import { link } from './link.js';
+import { lint, TOOL } from './lint.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from './load/files.js';
 import { load } from './load/index.js';
-import { onlyReplication, renderSuggestion, SUGGEST_FORMATS } from './suggest.js';
+import { onlyReplication, renderSuggestion, SUGGEST_FORMATS } from './replication/suggest.js';
 import { json } from './reporters/json.js';
 import { sarif } from './reporters/sarif.js';
 import { github } from './reporters/github.js';
 import { text, useColor } from './reporters/text.js';
-import { atLeast, type Level } from './rule.js';
+import { atLeast, type Level, type LintResult } from './result.js';
 
 const HELP = `Usage: s3tables-lint [options] [paths...]
        s3tables-lint suggest <replication.json> [--as json|cfn|terraform] [-o file]
@@ -85,17 +85,18 @@ async function main(argv: string[]): Promise<number> {
   const paths = positionals.length > 0 ? positionals : ['.'];
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given once');
 
-  // Read stdin once: binding the role flags needs a first look at the configurations.
-  let input: Buffer | undefined;
-  const stdin = (): Buffer => (input ??= readFileSync(0));
-  const bindings = bindFlags(values, paths, stdin, config);
+  const trust = values['trust-policy'] ?? [];
+  if (trust.length > 1)
+    throw new UsageError('--trust-policy is given more than once; a role has one trust policy');
   const result = await lint(paths, {
     rule: values.rule ?? [],
     skip: values.skip ?? [],
     ...(config ? { config } : {}),
-    bindings,
+    ...(values['caller-policy'] ? { bindings: { caller: values['caller-policy'] } } : {}),
+    ...(values['role-policy'] ? { rolePolicies: values['role-policy'] } : {}),
+    ...(trust[0] !== undefined ? { trustPolicy: trust[0] } : {}),
     ...(values.caller !== undefined ? { callerPrincipal: values.caller } : {}),
-    stdin,
+    stdin: () => readFileSync(0),
   });
   for (const note of result.notes) process.stderr.write(`s3tables-lint: ${note}\n`);
   const color = useColor({
@@ -133,38 +134,17 @@ function render(result: LintResult, format: Format, color: boolean, explain: boo
 
 type Values = ReturnType<typeof parse>['values'];
 
-/** --caller-policy, --role-policy, --trust-policy as bindings; the role ones bind to the run's one role. */
-function bindFlags(
-  values: Values,
-  paths: string[],
-  stdin: () => Buffer,
-  config: LoadedConfig | undefined,
-): Bindings {
-  const bindings: Bindings = {};
-  if (values['caller-policy']) bindings.caller = values['caller-policy'];
-  const policies = values['role-policy'] ?? [];
-  const trust = values['trust-policy'] ?? [];
-  if (trust.length > 1)
-    throw new UsageError('--trust-policy is given more than once; a role has one trust policy');
-  if (policies.length === 0 && trust.length === 0) return bindings;
-  const { model } = load(paths, {
-    cwd: process.cwd(),
-    include: config?.config.include ?? DEFAULT_INCLUDE,
-    exclude: [...DEFAULT_EXCLUDE, ...(config?.config.exclude ?? [])],
-    stdin,
-  });
-  const role = onlyRole(model, policies.length > 0 ? '--role-policy' : '--trust-policy');
-  bindings.roles = { [role]: { policies, ...(trust[0] !== undefined ? { trust: trust[0] } : {}) } };
-  return bindings;
-}
-
 function suggestCommand(args: string[], values: Values): number {
   if (args.length !== 1)
     throw new UsageError('suggest takes one replication configuration file (see --help)');
   const file = args[0] as string;
   const as = oneOf(values.as ?? 'json', SUGGEST_FORMATS, '--as');
-  const { model } = load([file], { cwd: process.cwd(), include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE });
-  const out = renderSuggestion(onlyReplication(model, file), as);
+  const { documents } = load([file], {
+    cwd: process.cwd(),
+    include: DEFAULT_INCLUDE,
+    exclude: DEFAULT_EXCLUDE,
+  });
+  const out = renderSuggestion(onlyReplication(link(documents), file), as);
   if (values.output) writeFileSync(values.output, out);
   else process.stdout.write(out);
   return 0;

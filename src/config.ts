@@ -1,11 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { minimatch } from 'minimatch';
 import { UsageError } from './errors.js';
-import { lineStarts, parseJson, position } from './load/json.js';
+import { parseJson } from './load/json.js';
+import { lineStarts, position } from './text.js';
 import { toPosix } from './load/files.js';
-import type { Doc, Model } from './model.js';
-import type { Finding, Level, Rule } from './rule.js';
+import type { Level } from './result.js';
 
 /** The config file's name; found by walking up from the working directory. */
 export const CONFIG_FILE = '.s3tables-lint.json';
@@ -113,7 +112,7 @@ const TOP = ['$schema', 'rules', 'failOn', 'include', 'exclude', 'bindings', 'su
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const key = (k: string): string => `[${JSON.stringify(k)}]`;
+export const key = (k: string): string => `[${JSON.stringify(k)}]`;
 const quoted = (values: readonly string[]): string => values.map((v) => `"${v}"`).join(', ');
 
 /**
@@ -223,209 +222,4 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Applying a config to a run.
-
-/**
- * Rule ids the config turns off, and the levels it sets. A `rules` glob or a suppression's `rule`
- * that matches no rule is an error: a typo would silently do nothing.
- */
-export function ruleSettings(
-  loaded: LoadedConfig | undefined,
-  all: readonly Pick<Rule, 'id'>[],
-  name: string,
-): { off: Set<string>; levels: Map<string, Level> } {
-  const off = new Set<string>();
-  const levels = new Map<string, Level>();
-  (loaded?.config.suppressions ?? []).forEach((s, i) => {
-    if (!all.some((r) => minimatch(r.id, s.rule)))
-      throw new UsageError(`${name}: suppressions[${i}].rule matches no rule`);
-  });
-  for (const [glob, setting] of Object.entries(loaded?.config.rules ?? {})) {
-    const ids = all.filter((r) => minimatch(r.id, glob)).map((r) => r.id);
-    if (ids.length === 0) throw new UsageError(`${name}: rules${key(glob)} matches no rule`);
-    for (const id of ids) {
-      // The last matching entry wins.
-      off.delete(id);
-      levels.delete(id);
-      if (setting === 'off') off.add(id);
-      else levels.set(id, setting);
-    }
-  }
-  return { off, levels };
-}
-
-/** Bindings with every path absolute: the config's relative to its directory, the options' to cwd. */
-export function absoluteBindings(bindings: Bindings | undefined, base: string): Bindings {
-  const abs = (p: string): string => resolve(base, p);
-  const out: Bindings = {};
-  if (bindings?.caller) out.caller = bindings.caller.map(abs);
-  if (bindings?.roles) {
-    out.roles = {};
-    for (const [role, b] of Object.entries(bindings.roles)) {
-      out.roles[role] = {
-        ...(b.policies ? { policies: b.policies.map(abs) } : {}),
-        ...(b.trust ? { trust: abs(b.trust) } : {}),
-      };
-    }
-  }
-  return out;
-}
-
-/** Every file the bindings name, each with the member that names it (for error messages). */
-export function boundFiles(bindings: Bindings): { path: string; member: string }[] {
-  const out: { path: string; member: string }[] = [];
-  (bindings.caller ?? []).forEach((path, i) => out.push({ path, member: `bindings.caller[${i}]` }));
-  for (const [role, b] of Object.entries(bindings.roles ?? {})) {
-    (b.policies ?? []).forEach((path, i) =>
-      out.push({ path, member: `bindings.roles${key(role)}.policies[${i}]` }),
-    );
-    if (b.trust) out.push({ path: b.trust, member: `bindings.roles${key(role)}.trust` });
-  }
-  return out;
-}
-
-/** Fills `model.bindings` from absolute bindings: the documents loaded from the bound files. */
-export function bindModel(model: Model, bindings: Bindings, cwd: string): void {
-  const policiesOf = (path: string) => model.policies.filter((p) => resolve(cwd, p.file.name) === path);
-  const roles = Object.entries(bindings.roles ?? {}).map(([role, b]) => {
-    const policies = (b.policies ?? []).flatMap(policiesOf);
-    const owner = role.startsWith('arn:')
-      ? { kind: 'role' as const, arn: role }
-      : { kind: 'role' as const, name: role };
-    for (const p of policies) p.owner ??= owner;
-    const candidates = b.trust ? policiesOf(b.trust) : [];
-    // A get-role output holds its trust policy inside the role.
-    for (const r of model.roles)
-      if (b.trust && r.trust && resolve(cwd, r.file.name) === b.trust) candidates.push(r.trust);
-    const trust = candidates.find((p) => p.policyType === 'trust') ?? candidates[0];
-    return { role, policies, ...(trust ? { trust } : {}) };
-  });
-  model.bindings = { caller: (bindings.caller ?? []).flatMap(policiesOf), roles };
-}
-
-export interface Suppressed {
-  /** Findings no suppression matched. */
-  active: Finding[];
-  /** Findings a suppression matched, each with its `suppressed` field set. */
-  suppressed: Finding[];
-  /** Per suppression: did it match a finding. */
-  used: boolean[];
-}
-
-/** Splits findings into active and suppressed (the first matching suppression wins). */
-export function applySuppressions(
-  findings: readonly Finding[],
-  loaded: LoadedConfig,
-  model: Model,
-  cwd: string,
-): Suppressed {
-  const list = loaded.config.suppressions ?? [];
-  const used = list.map(() => false);
-  const active: Finding[] = [];
-  const suppressed: Finding[] = [];
-  for (const finding of findings) {
-    const index = list.findIndex((s) => matches(s, finding, loaded, model, cwd));
-    const s = list[index];
-    if (!s) {
-      active.push(finding);
-      continue;
-    }
-    used[index] = true;
-    suppressed.push({ ...finding, suppressed: { justification: s.justification } });
-  }
-  return { active, suppressed, used };
-}
-
-function matches(s: Suppression, f: Finding, loaded: LoadedConfig, model: Model, cwd: string): boolean {
-  if (!minimatch(f.ruleId, s.rule)) return false;
-  if (!minimatch(configRelative(f.file, loaded, cwd), s.files, { dot: true })) return false;
-  if (s.resource === undefined) return true;
-  const pattern = arnPattern(s.resource);
-  return resourcesOf(f, model).some((arn) => pattern.test(arn));
-}
-
-/** A finding's file as a path relative to the config file's directory (forward slashes). */
-export function configRelative(file: string, loaded: LoadedConfig, cwd: string): string {
-  return toPosix(relative(loaded.dir, resolve(cwd, file)));
-}
-
-/** ARN wildcards as IAM writes them: `*` any run of characters, `?` one; case-sensitive. */
-function arnPattern(glob: string): RegExp {
-  const body = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 's');
-}
-
-/**
- * The ARNs a finding is about: the strings at and under its JSON path, and the subject of the
- * document it is in (the replication's source table or bucket, the role, the policy's owner).
- */
-function resourcesOf(f: Finding, model: Model): string[] {
-  const trusts = model.roles.flatMap((r) => (r.trust ? [r.trust] : []));
-  const docs: Doc[] = [...model.replications, ...model.policies, ...trusts, ...model.roles];
-  let doc: Doc | undefined;
-  for (const d of docs) {
-    if (d.file.name !== f.file || d.root.length > f.path.length) continue;
-    if (!d.root.every((seg, i) => seg === f.path[i])) continue;
-    if (!doc || d.root.length > doc.root.length) doc = d;
-  }
-  if (!doc) return [];
-  const out: string[] = [];
-  let node: unknown = doc.data;
-  for (const seg of f.path.slice(doc.root.length)) {
-    node =
-      isObject(node) || Array.isArray(node) ? (node as Record<string | number, unknown>)[seg] : undefined;
-  }
-  collectStrings(node, out);
-  if (doc.kind === 'replication' && isObject(doc.data)) {
-    for (const k of ['tableArn', 'tableBucketARN']) {
-      const v = doc.data[k];
-      if (typeof v === 'string') out.push(v);
-    }
-  } else if (doc.kind === 'role' && doc.arn) {
-    out.push(doc.arn);
-  } else if (doc.kind === 'policy') {
-    if (doc.owner?.arn) out.push(doc.owner.arn);
-    if (doc.policyArn) out.push(doc.policyArn);
-  }
-  return out;
-}
-
-function collectStrings(value: unknown, out: string[]): void {
-  const stack = [value];
-  while (stack.length > 0 && out.length < 10_000) {
-    const v = stack.pop();
-    if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) stack.push(...v);
-    else if (isObject(v)) stack.push(...Object.values(v));
-  }
-}
-
-/**
- * Which suppressions to report as unused. One is judged only when a rule it names ran; when every
- * input was named explicitly (pre-commit passes only the changed files), also only when its
- * `files` glob matches one of them, so a suppression for a file not in this run is not "unused".
- */
-export function unusedSuppressions(
-  loaded: LoadedConfig,
-  used: readonly boolean[],
-  ran: readonly Pick<Rule, 'id'>[],
-  model: Model,
-  cwd: string,
-): number[] {
-  const onlyNamed = model.files.every((f) => f.explicit);
-  const files = model.files.map((f) => configRelative(f.name, loaded, cwd));
-  const out: number[] = [];
-  (loaded.config.suppressions ?? []).forEach((s, i) => {
-    if (used[i]) return;
-    if (!ran.some((r) => minimatch(r.id, s.rule))) return;
-    if (onlyNamed && !files.some((f) => minimatch(f, s.files, { dot: true }))) return;
-    out.push(i);
-  });
-  return out;
 }

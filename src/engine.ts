@@ -1,110 +1,143 @@
+/**
+ * Runs the selected rules over the linked model: whole-model checks, then one pass over the
+ * policies for the rules' policy visitors (each policy normalised once). A crashing rule becomes
+ * a finding that names what it was checking; the others still report. Turns reports into
+ * findings: located by the file's own locator, re-levelled by the plan, fingerprinted, deduplicated.
+ */
 import type * as Crypto from 'node:crypto';
 import { createRequire } from 'node:module';
-import { minimatch } from 'minimatch';
-import { UsageError } from './errors.js';
-import { buildTree, lineStarts, locate, region } from './load/json.js';
-import type { Model, SourceFile } from './model.js';
-import type { Finding, Level, Report, Rule } from './rule.js';
+import { normalize } from './iam/policy.js';
+import type { Doc, Model, Path, SourceFile } from './model.js';
+import { RULE_ERROR, type Finding, type Level } from './result.js';
+import type { Report, Rule, RuleContext } from './rule.js';
+import { lineStarts, region } from './text.js';
+import { pathLabel } from './values.js';
 
-export interface Selection {
-  /** Globs over rule ids; when given, only matching rules run. */
-  rule?: readonly string[];
-  /** Globs over rule ids to leave out. */
-  skip?: readonly string[];
+export interface RunOptions {
+  /** Levels that replace rules' levels (the config's `rules`). */
+  levels?: ReadonlyMap<string, Level>;
+  /** Told when a rule says part of its check could not run. */
+  skip?: (rule: string, reason: string) => void;
 }
-
-/** Picks rules by id globs; a glob that matches no rule is a usage error (a typo would hide a check). */
-export function selectRules(all: readonly Rule[], selection: Selection): Rule[] {
-  const match = (id: string, globs: readonly string[]): boolean => globs.some((g) => minimatch(id, g));
-  for (const glob of [...(selection.rule ?? []), ...(selection.skip ?? [])]) {
-    if (!all.some((r) => minimatch(r.id, glob))) throw new UsageError(`no rule matches "${glob}"`);
-  }
-  return all.filter(
-    (r) =>
-      (!selection.rule?.length || match(r.id, selection.rule)) &&
-      !(selection.skip && match(r.id, selection.skip)),
-  );
-}
-
-/** The pseudo-rule a crashing rule's finding carries. */
-export const RULE_ERROR: Omit<Rule, 'check'> = {
-  id: 'rule-error',
-  description: 'A rule failed while checking the inputs; its results are missing.',
-  level: 'error',
-  helpUri: 'https://github.com/s3tables-lint/s3tables-lint#exit-codes',
-};
 
 export interface RunResult {
+  /** Deduplicated, in no particular order (the caller sorts once, after suppression). */
   findings: Finding[];
   /** A rule crashed: the run is incomplete and must exit 2. */
   crashed: boolean;
 }
 
+interface Raw {
+  rule: string;
+  level: Level;
+  report: Report;
+}
+
 export async function run(
   model: Model,
   rules: readonly Rule[],
-  skip: (rule: string, reason: string) => void = () => {},
+  options: RunOptions = {},
 ): Promise<RunResult> {
-  const raw: { rule: string; level: Level; report: Report }[] = [];
+  const raw: Raw[] = [];
   let crashed = false;
+  const contextOf = (rule: Rule): RuleContext => ({
+    model,
+    report: (report) => void raw.push({ rule: rule.id, level: report.level ?? rule.level, report }),
+    skip: (reason) => options.skip?.(rule.id, reason),
+  });
+  const crash = (rule: Rule, cause: unknown, doc?: Doc): void => {
+    crashed = true;
+    const file: SourceFile = doc?.file ?? model.files[0] ?? NO_FILE;
+    const what = doc
+      ? ` while checking ${file.name}${doc.root.length > 0 ? ` (${pathLabel(doc.root)})` : ''}`
+      : '';
+    raw.push({
+      rule: RULE_ERROR.id,
+      level: 'error',
+      report: {
+        doc: doc ?? { kind: 'file', file, root: [], data: undefined },
+        path: [],
+        message: `rule ${rule.id} failed${what}: ${cause instanceof Error ? cause.message : String(cause)}; its findings are missing (please report this)`,
+        key: rule.id,
+      },
+    });
+  };
+
   for (const rule of rules) {
-    const ctx = {
-      model,
-      report: (report: Report) => raw.push({ rule: rule.id, level: report.level ?? rule.level, report }),
-      skip: (reason: string) => skip(rule.id, reason),
-    };
+    if (!rule.check) continue;
     try {
-      await rule.check(ctx);
+      await rule.check(contextOf(rule));
     } catch (cause) {
-      crashed = true;
-      const file = model.files[0] ?? { name: '<none>', text: '', explicit: true };
-      raw.push({
-        rule: RULE_ERROR.id,
-        level: 'error',
-        report: {
-          doc: { kind: 'file', file, root: [], data: undefined },
-          path: [],
-          message: `rule ${rule.id} failed: ${cause instanceof Error ? cause.message : String(cause)}; its findings are missing (please report this)`,
-          key: rule.id,
-        },
-      });
+      crash(rule, cause);
     }
   }
-  return { findings: finish(raw), crashed };
+
+  const visitors = rules
+    .filter((r) => r.policy)
+    .map((rule) => ({ rule, ctx: contextOf(rule), failed: false }));
+  if (visitors.length > 0) {
+    for (const doc of model.policies) {
+      // Not cached: 10,000 policies do not stay in memory as statements.
+      const statements = normalize(doc);
+      for (const v of visitors) {
+        // A crash is that rule's alone, and ends its pass; the others still report.
+        if (v.failed) continue;
+        try {
+          v.rule.policy?.({ doc, statements }, v.ctx);
+        } catch (cause) {
+          v.failed = true;
+          crash(v.rule, cause, doc);
+        }
+      }
+    }
+  }
+  return { findings: finish(raw, options.levels), crashed };
 }
+
+const NO_FILE: SourceFile = {
+  name: '<none>',
+  text: '',
+  explicit: true,
+  locate: () => ({ offset: 0, length: 0 }),
+};
 
 const starts = new WeakMap<SourceFile, number[]>();
 
-function finish(raw: { rule: string; level: Level; report: Report }[]): Finding[] {
+/** Reports as findings (exported for the stages after the engine: suppression reports too). */
+export function finish(raw: readonly Raw[], levels?: ReadonlyMap<string, Level>): Finding[] {
   const byKey = new Map<string, Finding>();
   for (const { rule, level, report } of raw) {
-    const file = report.doc.file;
-    const fullPath = [...report.doc.root, ...report.path];
-    let offset: number;
-    let length: number;
-    if (report.range) {
-      ({ offset, length } = report.range);
-    } else {
-      if (file.tree === undefined) file.tree = buildTree(file.text);
-      ({ offset, length } = locate(file.tree, fullPath));
-    }
+    const { doc, path, message } = embedded(report);
+    const file = doc.file;
+    const fullPath = [...doc.root, ...path];
+    const { offset, length } = report.range ?? file.locate(fullPath);
     let lines = starts.get(file);
     if (!lines) starts.set(file, (lines = lineStarts(file.text)));
     const finding: Finding = {
       ruleId: rule,
-      level,
-      message: report.message,
+      level: levels?.get(rule) ?? level,
+      message,
       file: file.name,
       ...region(lines, offset, length),
       path: fullPath,
-      fingerprint: fingerprint(rule, file.name, fullPath, report.key ?? report.message),
+      fingerprint: fingerprint(rule, file.name, fullPath, report.key ?? message),
     };
     if (report.fix) finding.fix = report.fix;
     if (report.explain) finding.explain = report.explain;
     const key = `${finding.fingerprint}\u0000${finding.line}:${finding.column}`;
     if (!byKey.has(key)) byKey.set(key, finding);
   }
-  return [...byKey.values()].sort(compare);
+  return [...byKey.values()];
+}
+
+/**
+ * A policy embedded as a string (URL-encoded, or a bucket policy's JSON text) has no positions
+ * inside it: point at the string and name the inner path in the message.
+ */
+function embedded(report: Report): { doc: Doc; path: Path; message: string } {
+  const { doc, path, message } = report;
+  if (doc.kind !== 'policy' || !doc.encoded || path.length === 0) return { doc, path, message };
+  return { doc, path: [], message: `${message} (at ${pathLabel(path)} in the embedded policy string)` };
 }
 
 // node:crypto costs several milliseconds to load; a clean run never needs it.
@@ -112,21 +145,11 @@ let cryptoModule: typeof Crypto | undefined;
 const crypto = (): typeof Crypto =>
   (cryptoModule ??= createRequire(import.meta.url)('node:crypto') as typeof Crypto);
 
-/** Stable across line shifts: no line numbers, only the JSON path and the finding's identity. */
-function fingerprint(rule: string, file: string, path: readonly (string | number)[], key: string): string {
+/** Stable across line shifts: no line numbers, only the path and the finding's identity. */
+function fingerprint(rule: string, file: string, path: Path, key: string): string {
   return crypto()
     .createHash('sha256')
     .update(JSON.stringify([rule, file, path, key]))
     .digest('hex')
     .slice(0, 32);
-}
-
-export function compare(a: Finding, b: Finding): number {
-  return (
-    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-    a.line - b.line ||
-    a.column - b.column ||
-    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
-    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
-  );
 }

@@ -1,50 +1,313 @@
+/**
+ * The linking stage: documents + bindings → the linked model, once. Every lookup the rules make
+ * (role → trust and permission policies, bucket → bucket policies and encryption, file → bound
+ * documents, managed policy ARN → document) is an index built here, so a run is linear in its
+ * inputs. Rules never link.
+ */
+import { resolve } from 'node:path';
 import { UsageError } from './errors.js';
-import { isObject } from './load/classify.js';
+import { parseBucketArn, parseRoleArn, parseTableArn } from './iam/arn.js';
 import { statementsOf } from './iam/policy.js';
-import type { Model, PolicyDoc, ReplicationDoc, RoleDoc } from './model.js';
-import type { Path } from './rule.js';
+import type {
+  Caller,
+  Documents,
+  EncryptionDoc,
+  Model,
+  ModelBindings,
+  PolicyDoc,
+  PolicyOwner,
+  PolicyType,
+  ReplicationArns,
+  ReplicationDoc,
+  RoleDoc,
+  RoleRef,
+  Setup,
+  SetupRole,
+} from './model.js';
+import { isObject } from './values.js';
 
-/** The caller named as a principal of account authorization details: its policies, as IAM gathers them. */
-export function bindPrincipal(model: Model, who: string): void {
+/** Which files (absolute paths) belong to whom: the config's `bindings` and the flags, resolved by the plan. */
+export interface LinkBindings {
+  /** Policies of the principal that calls Put…Replication. */
+  caller?: readonly string[];
+  /** Per role key (an ARN or a role name, as `configuration.role` names it). */
+  roles?: readonly { key: string; policies: readonly string[]; trust?: string }[];
+  /** `--role-policy` / `--trust-policy`: files of the one role the run's configurations name. */
+  onlyRole?: { policies: readonly string[]; trust?: string; flag: string };
+  /** `--caller`: a user, group or role of an account-authorization-details input. */
+  callerPrincipal?: string;
+}
+
+export function link(docs: Documents, bindings: LinkBindings = {}, cwd: string = process.cwd()): Model {
+  const byFile = fileIndex(docs, cwd);
+  const roles = [...(bindings.roles ?? [])];
+  if (bindings.onlyRole) {
+    const { policies, trust, flag } = bindings.onlyRole;
+    roles.push({
+      key: onlyRole(docs.replications, flag),
+      policies,
+      ...(trust !== undefined ? { trust } : {}),
+    });
+  }
+
+  // A bound bare document takes its policy type (and owner) from the binding, not its content.
+  const replaced = new Map<PolicyDoc, PolicyDoc>();
+  const bind = (path: string, type: PolicyType, owner?: PolicyOwner): PolicyDoc[] =>
+    (byFile.get(path)?.policies ?? []).map((p) => {
+      const done = replaced.get(p);
+      if (done) return done;
+      if (p.origin !== 'bare' && p.owner !== undefined) return p;
+      const bound: PolicyDoc = { ...p, ...(p.origin === 'bare' ? { policyType: type } : {}) };
+      if (owner && p.owner === undefined) bound.owner = owner;
+      replaced.set(p, bound);
+      return bound;
+    });
+  const modelBindings: ModelBindings = { caller: [], roles: [] };
+  for (const path of bindings.caller ?? []) modelBindings.caller.push(...bind(path, 'identity'));
+  for (const { key, policies, trust } of roles) {
+    const owner: PolicyOwner = key.startsWith('arn:')
+      ? { kind: 'role', arn: key }
+      : { kind: 'role', name: key };
+    const docsOfRole = policies.flatMap((p) => bind(p, 'identity', owner));
+    let trustDoc: PolicyDoc | undefined;
+    if (trust !== undefined) {
+      // A get-role output holds its trust policy inside the role.
+      const candidates = [
+        ...bind(trust, 'trust'),
+        ...(byFile.get(trust)?.roles ?? []).flatMap((r) => (r.trust ? [r.trust] : [])),
+      ];
+      trustDoc = candidates.find((p) => p.policyType === 'trust') ?? candidates[0];
+    }
+    modelBindings.roles.push({ role: key, policies: docsOfRole, ...(trustDoc ? { trust: trustDoc } : {}) });
+  }
+  const policies = replaced.size === 0 ? docs.policies : docs.policies.map((p) => replaced.get(p) ?? p);
+
+  const index = new Index({ ...docs, policies }, modelBindings);
+  const model: Model = { ...docs, policies, setups: [] };
+  if (bindings.caller !== undefined || bindings.roles !== undefined || bindings.onlyRole !== undefined)
+    model.bindings = modelBindings;
+
+  const caller = callerOf(index, modelBindings, bindings.callerPrincipal);
+  if (caller) model.caller = caller;
+  model.setups = docs.replications.map((doc) => setupOf(doc, index));
+  return model;
+}
+
+/** Per file (absolute path), its policies and roles: the bindings' way to their documents. */
+function fileIndex(docs: Documents, cwd: string): Map<string, { policies: PolicyDoc[]; roles: RoleDoc[] }> {
+  const out = new Map<string, { policies: PolicyDoc[]; roles: RoleDoc[] }>();
+  const slot = (name: string) => {
+    const path = resolve(cwd, name);
+    let entry = out.get(path);
+    if (!entry) out.set(path, (entry = { policies: [], roles: [] }));
+    return entry;
+  };
+  for (const p of docs.policies) slot(p.file.name).policies.push(p);
+  for (const r of docs.roles) slot(r.file.name).roles.push(r);
+  return out;
+}
+
+/** Lookups keyed by ARN and name, built once per run. */
+class Index {
+  readonly rolesByArn = new Map<string, RoleDoc[]>();
+  readonly rolesByName = new Map<string, RoleDoc[]>();
+  /** Identity policies whose wrapper names a role (get-role-policy, authorization details). */
+  readonly roleInlineByArn = new Map<string, PolicyDoc[]>();
+  readonly roleInlineByName = new Map<string, PolicyDoc[]>();
+  readonly managed = new Map<string, PolicyDoc[]>();
+  /** Resource policies by the bucket ARN a Resource names (the bucket or a path below it). */
+  readonly bucketPolicies = new Map<string, PolicyDoc[]>();
+  /** SSE-KMS encryption by bucket ARN (the first input that gives it). */
+  readonly kms = new Map<string, EncryptionDoc>();
+  readonly boundRoles = new Map<string, ModelBindings['roles']>();
+  /** Input order, so that linked lists keep the order the documents were given in. */
+  readonly order = new Map<object, number>();
+
+  constructor(
+    readonly docs: Documents,
+    bindings: ModelBindings,
+  ) {
+    docs.roles.forEach((r, i) => this.order.set(r, i));
+    docs.policies.forEach((p, i) => this.order.set(p, i));
+    for (const r of docs.roles) {
+      if (r.arn !== undefined) push(this.rolesByArn, r.arn, r);
+      else if (r.name !== undefined) push(this.rolesByName, r.name, r);
+    }
+    for (const p of docs.policies) {
+      if (p.policyArn !== undefined) push(this.managed, p.policyArn, p);
+      if (p.policyType === 'identity' && p.owner?.kind === 'role') {
+        if (p.owner.arn !== undefined) push(this.roleInlineByArn, p.owner.arn, p);
+        else if (p.owner.name !== undefined) push(this.roleInlineByName, p.owner.name, p);
+      }
+      if (p.policyType === 'resource') {
+        const buckets = new Set<string>();
+        for (const s of statementsOf(p)) for (const r of s.resource ?? []) buckets.add(bucketKey(r.value));
+        for (const b of buckets) push(this.bucketPolicies, b, p);
+      }
+    }
+    for (const e of docs.encryptions)
+      if (e.sseAlgorithm === 'aws:kms' && !this.kms.has(e.tableBucketARN)) this.kms.set(e.tableBucketARN, e);
+    for (const b of bindings.roles) push(this.boundRoles, b.role, b);
+  }
+
+  /** Documents naming the role: by ARN when they give one, else by name (as IAM names are unique). */
+  roleDocs(role: RoleRef): RoleDoc[] {
+    return this.inOrder([
+      ...(this.rolesByArn.get(role.arn) ?? []),
+      ...(this.rolesByName.get(role.name) ?? []),
+    ]);
+  }
+
+  /** The role's inline and attached managed identity policies, in input order. */
+  policiesOf(role: RoleRef, attached: ReadonlySet<string>): PolicyDoc[] {
+    const managed = [...attached].flatMap((a) =>
+      (this.managed.get(a) ?? []).filter((p) => p.policyType === 'identity'),
+    );
+    return this.inOrder(
+      unique([
+        ...(this.roleInlineByArn.get(role.arn) ?? []),
+        ...(this.roleInlineByName.get(role.name) ?? []),
+        ...managed,
+      ]),
+    );
+  }
+
+  inOrder<T extends object>(items: T[]): T[] {
+    return items.sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
+  }
+
+  bound(role: RoleRef): ModelBindings['roles'] {
+    const byArn = this.boundRoles.get(role.arn) ?? [];
+    const byName = role.name === role.arn ? [] : (this.boundRoles.get(role.name) ?? []);
+    return [...byArn, ...byName];
+  }
+
+  /** Attached managed policies whose documents are not among the inputs. */
+  unknown(arns: readonly string[]): string[] {
+    return [...new Set(arns)].filter((a) => !this.managed.has(a));
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** `arn:…:bucket/name` of a Resource value that names a bucket or a path below it; else the value. */
+function bucketKey(value: string): string {
+  const at = value.indexOf(':bucket/');
+  if (at === -1) return value;
+  const slash = value.indexOf('/', at + ':bucket/'.length);
+  return slash === -1 ? value : value.slice(0, slash);
+}
+
+const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
+
+function setupOf(doc: ReplicationDoc, index: Index): Setup {
+  const arns = replicationArns(doc);
+  const setup: Setup = { doc, arns, destinations: [] };
+  if (arns.source) {
+    const level = arns.source.kind === 'table' ? 'table' : 'bucket';
+    const bucket = level === 'table' ? parseTableArn(arns.source.value) : parseBucketArn(arns.source.value);
+    if (bucket) {
+      const encryption = index.kms.get(bucket.arn);
+      setup.source = {
+        level,
+        arn: arns.source.value,
+        bucket,
+        path: arns.source.path,
+        ...(encryption ? { encryption } : {}),
+      };
+    }
+  }
+  const roleRef = arns.role ? parseRoleArn(arns.role.value) : undefined;
+  if (roleRef && arns.role) setup.role = roleOf(roleRef, arns.role.path, index);
+  const seen = new Set<string>();
+  for (const d of arns.destinations) {
+    const bucket = parseBucketArn(d.value);
+    // Twice the same bucket needs its permissions once (duplicate-destination reports it).
+    if (!bucket || seen.has(bucket.arn)) continue;
+    seen.add(bucket.arn);
+    const encryption = index.kms.get(bucket.arn);
+    setup.destinations.push({
+      bucket,
+      path: d.path,
+      policies: index.bucketPolicies.get(bucket.arn) ?? [],
+      ...(encryption ? { encryption } : {}),
+    });
+  }
+  return setup;
+}
+
+function roleOf(ref: RoleRef, path: Setup['doc']['root'], index: Index): SetupRole {
+  const docs = index.roleDocs(ref);
+  const bound = index.bound(ref);
+  const attached = docs.flatMap((r) => r.attached);
+  return {
+    ...ref,
+    path,
+    docs,
+    trust: unique([
+      ...docs.flatMap((r) => (r.trust ? [r.trust] : [])),
+      ...bound.flatMap((b) => (b.trust ? [b.trust] : [])),
+    ]),
+    policies: unique([...index.policiesOf(ref, new Set(attached)), ...bound.flatMap((b) => b.policies)]),
+    unknownAttached: index.unknown(attached),
+  };
+}
+
+/** The caller: bound policy files and/or a principal of account authorization details. */
+function callerOf(index: Index, bindings: ModelBindings, who: string | undefined): Caller | undefined {
+  const policies = [...bindings.caller];
+  let unknownAttached: string[] = [];
+  if (who !== undefined) {
+    const principal = principalPolicies(index, who);
+    policies.push(...principal.policies);
+    unknownAttached = principal.unknownAttached;
+  }
+  return policies.length > 0 || unknownAttached.length > 0
+    ? { policies: unique(policies), unknownAttached }
+    : undefined;
+}
+
+/** A user, group or role of account authorization details: its policies, as IAM gathers them. */
+function principalPolicies(index: Index, who: string): Caller {
+  const { docs } = index;
   const is = (d: { name?: string; arn?: string }): boolean => d.arn === who || d.name === who;
-  const role = model.roles.find(is);
-  const principal = model.principals.find(is);
+  const role = docs.roles.find(is);
+  const principal = docs.principals.find(is);
   if (!role && !principal)
     throw new UsageError(
       `--caller ${who}: no user, group or role of that name or ARN in an account-authorization-details input`,
     );
   const kind = role ? 'role' : principal?.type;
-  const groups = principal?.type === 'user' ? principal.groups : [];
-  const groupDocs = model.principals.filter(
-    (p) => p.type === 'group' && p.name !== undefined && groups.includes(p.name),
+  const groups = new Set(principal?.type === 'user' ? principal.groups : []);
+  const groupDocs = docs.principals.filter(
+    (p) => p.type === 'group' && p.name !== undefined && groups.has(p.name),
   );
-  const attached = [
+  const attached = new Set([
     ...(role?.attached ?? principal?.attached ?? []),
     ...groupDocs.flatMap((g) => g.attached),
-  ];
-  const docs = model.policies.filter(
+  ]);
+  const policies = docs.policies.filter(
     (p) =>
       p.policyType === 'identity' &&
       ((p.owner !== undefined && p.owner.kind === kind && is(p.owner)) ||
-        (p.owner?.kind === 'group' && p.owner.name !== undefined && groups.includes(p.owner.name)) ||
-        (p.policyArn !== undefined && attached.includes(p.policyArn))),
+        (p.owner?.kind === 'group' && p.owner.name !== undefined && groups.has(p.owner.name)) ||
+        (p.policyArn !== undefined && attached.has(p.policyArn))),
   );
-  const out = (model.bindings ??= { caller: [], roles: [] });
-  out.caller.push(...docs);
-  const unknown = unknownAttached(model, attached);
-  if (unknown.length > 0) out.callerUnknown = [...(out.callerUnknown ?? []), ...unknown];
+  return { policies, unknownAttached: index.unknown([...attached]) };
 }
 
-/** Attached managed policies whose documents are not among the inputs (they may grant what seems missing). */
-export const unknownAttached = (model: Model, arns: readonly string[]): string[] =>
-  [...new Set(arns)].filter((a) => !model.policies.some((p) => p.policyArn === a));
-
-/**
- * The one role the run's replication configurations name, for `--role-policy` / `--trust-policy`;
- * a usage error when there is none or more than one.
- */
-export function onlyRole(model: Model, flag: string): string {
-  const roles = [...new Set(model.replications.map((r) => roleOf(r)?.arn).filter((r) => r !== undefined))];
+/** The one role the run's replication configurations name (for `--role-policy` / `--trust-policy`). */
+function onlyRole(replications: readonly ReplicationDoc[], flag: string): string {
+  const roles = unique(
+    replications.flatMap((r) => {
+      const value = replicationArns(r).role?.value;
+      return value !== undefined && parseRoleArn(value) ? [value] : [];
+    }),
+  );
   if (roles.length === 1) return roles[0] as string;
   if (roles.length === 0)
     throw new UsageError(
@@ -55,167 +318,33 @@ export function onlyRole(model: Model, flag: string): string {
   );
 }
 
-// --- ARNs (lenient: a value these do not parse is left to the ARN rules) -------------------------
-
-export interface BucketRef {
-  arn: string;
-  partition: string;
-  region: string;
-  account: string;
-  name: string;
-}
-
-export interface RoleRef {
-  arn: string;
-  partition: string;
-  account: string;
-  /** The role name, without its path. */
-  name: string;
-}
-
-const BUCKET = /^arn:([^:]+):s3tables:([^:]+):(\d{12}):bucket\/([^/]+)$/;
-const TABLE = /^(arn:([^:]+):s3tables:([^:]+):(\d{12}):bucket\/([^/]+))\/table\/([^/]+)$/;
-const ROLE = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
-
-export function parseBucketArn(arn: string): BucketRef | undefined {
-  const m = BUCKET.exec(arn);
-  if (!m) return undefined;
-  return { arn, partition: m[1] ?? '', region: m[2] ?? '', account: m[3] ?? '', name: m[4] ?? '' };
-}
-
-/** A table ARN's bucket. */
-export function parseTableArn(arn: string): BucketRef | undefined {
-  const m = TABLE.exec(arn);
-  if (!m) return undefined;
-  return {
-    arn: m[1] ?? '',
-    partition: m[2] ?? '',
-    region: m[3] ?? '',
-    account: m[4] ?? '',
-    name: m[5] ?? '',
-  };
-}
-
-export function parseRoleArn(arn: string): RoleRef | undefined {
-  const m = ROLE.exec(arn);
-  if (!m) return undefined;
-  return { arn, partition: m[1] ?? '', account: m[2] ?? '', name: m[3] ?? '' };
-}
-
-// --- Linked view of one replication configuration ------------------------------------------------
-
-export interface Destination {
-  bucket: BucketRef;
-  /** Path of `destinationTableBucketARN` inside the replication document. */
-  path: Path;
-}
-
-export interface LinkedReplication {
-  doc: ReplicationDoc;
-  /** Known for Put requests; Get...Replication output names no source. */
-  source?: {
-    level: 'table' | 'bucket';
-    /** The table ARN (table level) or the bucket ARN (bucket level). */
-    arn: string;
-    bucket: BucketRef;
-    path: Path;
-  };
-  role?: RoleRef & { path: Path };
-  /** Destinations whose ARN parses; the ARN rules report the others. */
-  destinations: Destination[];
-}
-
-const linkedCache = new WeakMap<ReplicationDoc, LinkedReplication>();
-
-export function linkReplication(doc: ReplicationDoc): LinkedReplication {
-  let linked = linkedCache.get(doc);
-  if (linked) return linked;
-  linked = { doc, destinations: [] };
-  const data = isObject(doc.data) ? doc.data : {};
-  if (doc.sourceKey && typeof data[doc.sourceKey] === 'string') {
-    const arn = data[doc.sourceKey] as string;
-    const level = doc.sourceKey === 'tableArn' ? 'table' : 'bucket';
-    const bucket = level === 'table' ? parseTableArn(arn) : parseBucketArn(arn);
-    if (bucket) linked.source = { level, arn, bucket, path: [doc.sourceKey] };
+/** The ARNs of a replication document. Values that are not strings are left to the shape check. */
+export function replicationArns(doc: ReplicationDoc): ReplicationArns {
+  const out: ReplicationArns = { destinations: [] };
+  const data = doc.data;
+  if (!isObject(data)) return out;
+  if (doc.sourceKey) {
+    const value = data[doc.sourceKey];
+    if (typeof value === 'string') {
+      const kind = doc.sourceKey === 'tableArn' ? 'table' : 'table-bucket';
+      out.source = { value, path: [doc.sourceKey], field: doc.sourceKey, kind };
+    }
   }
-  const role = roleOf(doc);
-  if (role) linked.role = role;
-  const config = isObject(data['configuration']) ? data['configuration'] : {};
-  const rules = Array.isArray(config['rules']) ? config['rules'] : [];
-  rules.forEach((rule, i) => {
-    const dests = isObject(rule) && Array.isArray(rule['destinations']) ? rule['destinations'] : [];
-    dests.forEach((d, j) => {
+  const config = data['configuration'];
+  if (!isObject(config)) return out;
+  const role = config['role'];
+  if (typeof role === 'string') out.role = { value: role, path: ['configuration', 'role'], field: 'role' };
+  const rules = config['rules'];
+  if (!Array.isArray(rules)) return out;
+  rules.forEach((rule: unknown, r) => {
+    const destinations = isObject(rule) ? rule['destinations'] : undefined;
+    if (!Array.isArray(destinations)) return;
+    destinations.forEach((d: unknown, i) => {
       const value = isObject(d) ? d['destinationTableBucketARN'] : undefined;
-      const bucket = typeof value === 'string' ? parseBucketArn(value) : undefined;
-      if (!bucket) return;
-      // Twice the same bucket needs its permissions once (duplicate-destination reports it).
-      if (linked?.destinations.some((x) => x.bucket.arn === bucket.arn)) return;
-      linked?.destinations.push({
-        bucket,
-        path: ['configuration', 'rules', i, 'destinations', j, 'destinationTableBucketARN'],
-      });
+      if (typeof value !== 'string') return;
+      const path = ['configuration', 'rules', r, 'destinations', i, 'destinationTableBucketARN'];
+      out.destinations.push({ value, path, field: 'destinationTableBucketARN', rule: r, index: i });
     });
   });
-  linkedCache.set(doc, linked);
-  return linked;
-}
-
-function roleOf(doc: ReplicationDoc): (RoleRef & { path: Path }) | undefined {
-  const config = isObject(doc.data) && isObject(doc.data['configuration']) ? doc.data['configuration'] : {};
-  const value = config['role'];
-  const role = typeof value === 'string' ? parseRoleArn(value) : undefined;
-  return role ? { ...role, path: ['configuration', 'role'] } : undefined;
-}
-
-// --- Documents that belong to a principal or a bucket --------------------------------------------
-
-const sameRole = (role: RoleRef, arn: string | undefined, name: string | undefined): boolean =>
-  arn !== undefined ? arn === role.arn : name === role.name;
-
-/** get-role / account-authorization-details entries for the role. */
-export const roleDocsOf = (model: Model, role: RoleRef): RoleDoc[] =>
-  model.roles.filter((r) => sameRole(role, r.arn, r.name));
-
-const boundTo = (model: Model, role: RoleRef) =>
-  (model.bindings?.roles ?? []).filter((b) => b.role === role.arn || b.role === role.name);
-
-/** The role's trust policies: from get-role / authorization details, or bound. */
-export function trustPoliciesOf(model: Model, role: RoleRef): PolicyDoc[] {
-  const docs = [
-    ...roleDocsOf(model, role).flatMap((r) => (r.trust ? [r.trust] : [])),
-    ...boundTo(model, role).flatMap((b) => (b.trust ? [b.trust] : [])),
-  ];
-  return docs.filter((d, i) => docs.indexOf(d) === i);
-}
-
-/** The role's permission policies: inline (get-role-policy, authorization details), attached managed, bound. */
-export function rolePoliciesOf(model: Model, role: RoleRef): PolicyDoc[] {
-  const attached = new Set(roleDocsOf(model, role).flatMap((r) => r.attached));
-  const docs = [
-    ...model.policies.filter(
-      (p) =>
-        p.policyType === 'identity' &&
-        ((p.owner?.kind === 'role' && sameRole(role, p.owner.arn, p.owner.name)) ||
-          (p.policyArn !== undefined && attached.has(p.policyArn))),
-    ),
-    ...boundTo(model, role).flatMap((b) => b.policies),
-  ];
-  return docs.filter((d, i) => docs.indexOf(d) === i);
-}
-
-/** The caller's identity policies, or undefined when the run does not say who the caller is. */
-export function callerPoliciesOf(model: Model): PolicyDoc[] | undefined {
-  const caller = model.bindings?.caller ?? [];
-  return caller.length > 0 || model.bindings?.callerUnknown?.length ? caller : undefined;
-}
-
-/** Table bucket policies (resource policies) whose Resource names the bucket or its tables. */
-export function bucketPoliciesOf(model: Model, bucketArn: string): PolicyDoc[] {
-  return model.policies.filter(
-    (p) =>
-      p.policyType === 'resource' &&
-      statementsOf(p).some((s) =>
-        (s.resource ?? []).some((r) => r.value === bucketArn || r.value.startsWith(`${bucketArn}/`)),
-      ),
-  );
+  return out;
 }

@@ -1,26 +1,30 @@
-import { statSync } from 'node:fs';
-import { relative } from 'node:path';
-import { minimatch } from 'minimatch';
+/**
+ * The library's entry points. Data flows one way: plan (options + config, once) → load → link →
+ * engine → suppress → the result the reporters read.
+ */
 import pkg from '../package.json' with { type: 'json' };
-import {
-  absoluteBindings,
-  applySuppressions,
-  bindModel,
-  boundFiles,
-  ruleSettings,
-  unusedSuppressions,
-  type Bindings,
-  type LoadedConfig,
-} from './config.js';
-import { compare, run, selectRules, RULE_ERROR, type Selection } from './engine.js';
-import { UsageError } from './errors.js';
-import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, toPosix } from './load/files.js';
-import { load, loadTexts } from './load/index.js';
-import { bindPrincipal } from './link.js';
-import type { Model } from './model.js';
-import type { Finding, Level, Rule } from './rule.js';
-import registry from '../rules/index.js';
+import type { Bindings, LoadedConfig } from './config.js';
+import { run } from './engine.js';
 import { dataVersion, IAM_DATA_PACKAGE } from './iam/data.js';
+import { link } from './link.js';
+import { load, loadTexts } from './load/index.js';
+import type { Model } from './model.js';
+import { plan, selectRules, type Selection } from './plan.js';
+import {
+  compare,
+  RULE_ERROR,
+  type Finding,
+  type Level,
+  type LintResult,
+  type NotRun,
+  type RuleMeta,
+  type ToolInfo,
+} from './result.js';
+import type { Rule } from './rule.js';
+import { suppress } from './suppress.js';
+import registry from '../rules/index.js';
+
+export type { LintResult, NotRun, RuleMeta, ToolInfo } from './result.js';
 
 export interface LintOptions extends Selection {
   /** Paths are resolved and shown relative to this directory (default: process.cwd()). */
@@ -39,51 +43,19 @@ export interface LintOptions extends Selection {
   config?: LoadedConfig;
   /**
    * Which policy files belong to the calling principal and to roles (paths relative to `cwd`),
-   * merged with the config's. The files are loaded as inputs too; the rules see the documents in
-   * `model.bindings`.
+   * merged with the config's. The files are loaded as inputs too; the rules see them linked in
+   * `model.setups` and `model.caller`.
    */
   bindings?: Bindings;
+  /** Permission policy files of the one role the run's replication configurations name (`--role-policy`). */
+  rolePolicies?: readonly string[];
+  /** The trust policy file of that role (`--trust-policy`). */
+  trustPolicy?: string;
   /**
    * A user, group or role (name or ARN) of an account-authorization-details input that calls
    * Put...Replication (`--caller`): its inline, attached and group policies are the caller's.
    */
   callerPrincipal?: string;
-}
-
-/** A rule's documentation, as reporters need it. */
-export type RuleMeta = Omit<Rule, 'check'>;
-
-export interface NotRun {
-  rule: string;
-  reason: string;
-}
-
-export interface ToolInfo {
-  name: string;
-  version: string;
-  informationUri: string;
-  /** Versions of the data the rules use (e.g. IAM service data). */
-  data: Record<string, string>;
-}
-
-export interface LintResult {
-  tool: ToolInfo;
-  /** Findings no suppression matched: what the text output and the exit code count. */
-  findings: Finding[];
-  /**
-   * Findings a config suppression matched (`suppressed` set): SARIF and JSON keep them. Always
-   * set by lint(); optional so results built by hand (tests, other tools) need not carry it.
-   */
-  suppressed?: Finding[];
-  /** The rules that ran (and the pseudo-rules findings refer to). */
-  rules: RuleMeta[];
-  notRun: NotRun[];
-  /** A rule crashed: results are incomplete. */
-  crashed: boolean;
-  /** Number of files that held something linted (documents or problems). */
-  files: number;
-  /** Messages that are not findings (e.g. an empty directory). */
-  notes: string[];
 }
 
 export const TOOL: ToolInfo = {
@@ -96,42 +68,24 @@ export const TOOL: ToolInfo = {
 /** Lints files, directories and globs (or '-' for stdin). */
 export async function lint(paths: readonly string[], options: LintOptions = {}): Promise<LintResult> {
   const cwd = options.cwd ?? process.cwd();
-  const all = options.rules ?? registry;
-  const config = options.config;
-  const configName = config ? displayName(config.path, cwd) : '';
-  const known = options.rules ? [...registry, ...options.rules] : registry;
-  const { off, levels } = ruleSettings(config, known, configName);
-  // A rule named with `rule` (--rule) runs even when the config turns it off.
-  const named = (id: string): boolean => (options.rule ?? []).some((g) => minimatch(id, g));
-  const skip = [
-    ...(options.skip ?? []),
-    ...[...off].filter((id) => all.some((r) => r.id === id) && !named(id)),
-  ];
-  const rules = selectRules(all, { rule: options.rule ?? [], skip });
-
-  const fromConfig = config ? absoluteBindings(config.config.bindings, config.dir) : {};
-  const fromOptions = absoluteBindings(options.bindings, cwd);
-  for (const [set, where] of [
-    [fromConfig, `${configName}: `],
-    [fromOptions, ''],
-  ] as const) {
-    for (const b of boundFiles(set)) {
-      if (!isFile(b.path))
-        throw new UsageError(`${where}${b.member}: no such file: ${displayName(b.path, cwd)}`);
-    }
-  }
-  const bindings = mergeBindings(fromConfig, fromOptions);
-  const bound = boundFiles(bindings);
-
-  const { model, notes } = load([...paths, ...bound.map((b) => b.path)], {
+  const p = plan({
+    ...options,
     cwd,
-    include: options.include ?? config?.config.include ?? DEFAULT_INCLUDE,
-    exclude: options.exclude ?? [...DEFAULT_EXCLUDE, ...(config?.config.exclude ?? [])],
+    all: options.rules ?? registry,
+    known: options.rules ? [...registry, ...options.rules] : registry,
+  });
+  const { documents, notes } = load([...paths, ...p.boundFiles], {
+    cwd,
+    include: p.include,
+    exclude: p.exclude,
     ...(options.stdin ? { stdin: options.stdin } : {}),
   });
-  if (bound.length > 0) bindModel(model, bindings, cwd);
-  if (options.callerPrincipal !== undefined) bindPrincipal(model, options.callerPrincipal);
-  const result = await lintModel(model, rules, { ...(config ? { config } : {}), levels, cwd });
+  const model = link(documents, p.bindings, cwd);
+  const result = await lintModel(model, p.rules, {
+    ...(p.config ? { config: p.config } : {}),
+    levels: p.levels,
+    cwd,
+  });
   result.notes.push(...notes);
   return result;
 }
@@ -141,11 +95,8 @@ export async function lintTexts(
   inputs: readonly { name: string; text: string }[],
   options: Selection & { rules?: readonly Rule[] } = {},
 ): Promise<LintResult> {
-  return lintModel(loadTexts(inputs), selectRules(options.rules ?? registry, options));
+  return lintModel(link(loadTexts(inputs)), selectRules(options.rules ?? registry, options));
 }
-
-/** The rule that reports suppressions no finding used: it runs after the others. */
-const UNUSED_SUPPRESSION = 'unused-suppression';
 
 export interface ModelSettings {
   /** The config whose suppressions apply. */
@@ -156,6 +107,7 @@ export interface ModelSettings {
   cwd?: string;
 }
 
+/** Runs rules over a linked model: engine, then suppression; findings sorted once. */
 export async function lintModel(
   model: Model,
   rules: readonly Rule[],
@@ -163,79 +115,30 @@ export async function lintModel(
 ): Promise<LintResult> {
   const cwd = settings.cwd ?? process.cwd();
   const levels = settings.levels ?? new Map<string, Level>();
-  const relevel = (findings: Finding[]): Finding[] =>
-    findings.map((f) => {
-      const level = levels.get(f.ruleId);
-      return level && level !== f.level ? { ...f, level } : f;
-    });
   const notRun: NotRun[] = [];
-  const skip = (rule: string, reason: string): void => void notRun.push({ rule, reason });
-  const early = rules.filter((r) => r.id !== UNUSED_SUPPRESSION);
-  const late = rules.filter((r) => r.id === UNUSED_SUPPRESSION);
-
-  const first = await run(model, early, skip);
-  let crashed = first.crashed;
-  let findings = relevel(first.findings);
+  const ran = await run(model, rules, { levels, skip: (rule, reason) => void notRun.push({ rule, reason }) });
+  let findings: Finding[] = ran.findings;
   let suppressed: Finding[] = [];
-  const config = settings.config;
-  if (config) {
-    const split = applySuppressions(findings, config, model, cwd);
-    findings = split.active;
-    suppressed = split.suppressed;
-    const file = { name: displayName(config.path, cwd), text: config.text, explicit: true };
-    model.config = {
-      doc: { kind: 'file', file, root: [], data: config.config },
-      unusedSuppressions: unusedSuppressions(config, split.used, early, model, cwd),
-    };
+  if (settings.config) {
+    const outcome = suppress(findings, settings.config, model, rules, levels, cwd);
+    findings = outcome.active;
+    suppressed = outcome.suppressed;
   }
-  if (late.length > 0) {
-    const second = await run(model, late, skip);
-    crashed ||= second.crashed;
-    findings = [...findings, ...relevel(second.findings)].sort(compare);
-  }
-
-  const metas: RuleMeta[] = rules.map(({ check: _check, ...meta }) => ({
+  findings.sort(compare);
+  suppressed.sort(compare);
+  const metas: RuleMeta[] = rules.map(({ check: _check, policy: _policy, ...meta }) => ({
     ...meta,
     level: levels.get(meta.id) ?? meta.level,
   }));
-  if (crashed) metas.push(RULE_ERROR);
+  if (ran.crashed) metas.push(RULE_ERROR);
   return {
     tool: TOOL,
     findings,
     suppressed,
     rules: metas,
     notRun,
-    crashed,
+    crashed: ran.crashed,
     files: model.files.length,
     notes: [],
   };
-}
-
-/** Both sets of bindings: callers concatenated, roles merged by key (the second's trust wins). */
-function mergeBindings(a: Bindings, b: Bindings): Bindings {
-  const out: Bindings = {};
-  const caller = [...(a.caller ?? []), ...(b.caller ?? [])];
-  if (caller.length > 0) out.caller = caller;
-  const keys = new Set([...Object.keys(a.roles ?? {}), ...Object.keys(b.roles ?? {})]);
-  if (keys.size > 0) {
-    out.roles = {};
-    for (const k of keys) {
-      const x = a.roles?.[k] ?? {};
-      const y = b.roles?.[k] ?? {};
-      const policies = [...(x.policies ?? []), ...(y.policies ?? [])];
-      const trust = y.trust ?? x.trust;
-      out.roles[k] = { ...(policies.length > 0 ? { policies } : {}), ...(trust ? { trust } : {}) };
-    }
-  }
-  return out;
-}
-
-const displayName = (path: string, cwd: string): string => toPosix(relative(cwd, path)) || path;
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }

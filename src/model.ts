@@ -1,5 +1,11 @@
-import type { Path } from './rule.js';
-import type { JsonTree } from './load/json.js';
+/** A path inside one document: member names and array indexes from its root. */
+export type Path = readonly (string | number)[];
+
+/** A character range in a file's text. */
+export interface TextRange {
+  offset: number;
+  length: number;
+}
 
 /** One input file, decoded. */
 export interface SourceFile {
@@ -9,9 +15,32 @@ export interface SourceFile {
   text: string;
   /** Named on the command line (not found by a directory scan). */
   explicit: boolean;
-  /** Built on first use: only files with findings pay for positions. */
-  tree?: JsonTree;
+  /**
+   * The range of `path` in the text, or of its closest existing ancestor. The parser of the file's
+   * format provides it (JSON today), so the engine and the reporters know no file format.
+   */
+  locate(path: Path): TextRange;
 }
+
+/**
+ * A value the inputs cannot tell (a CloudFormation `!GetAtt`, a Terraform value known after
+ * apply). Loaders put it where the value would be; shape checks and rules read it as "cannot
+ * tell", never as a wrong type.
+ */
+export class Unknown {
+  constructor(
+    /** Why it cannot be known, for messages: `!GetAtt Role.Arn`, `known after apply`. */
+    readonly reason: string,
+    /** Where it came from, when that is another place than where it sits. */
+    readonly from?: { file: SourceFile; path: Path },
+  ) {}
+}
+
+export const isUnknown = (value: unknown): value is Unknown => value instanceof Unknown;
+
+/** The loader's pseudo-rules: problems with reading or classifying an input. */
+export const PARSE_ERROR = 'parse-error';
+export const UNKNOWN_DOCUMENT = 'unknown-document';
 
 interface DocBase {
   file: SourceFile;
@@ -106,7 +135,7 @@ export type Doc = ReplicationDoc | PolicyDoc | RoleDoc | PrincipalDoc | Encrypti
 
 /** A problem found while reading or classifying an input; the rule named reports it. */
 export interface LoadProblem {
-  ruleId: 'parse-error' | 'unknown-document';
+  ruleId: typeof PARSE_ERROR | typeof UNKNOWN_DOCUMENT;
   doc: FileDoc;
   message: string;
   /** Character offsets into the file's text; absent = the whole file's start. */
@@ -122,21 +151,12 @@ export interface LoadProblem {
 export interface ModelBindings {
   /** Policies of the principal that calls Put…Replication. */
   caller: PolicyDoc[];
-  /** Managed policies attached to the caller named with `--caller` whose documents are not among the inputs. */
-  callerUnknown?: string[];
   /** Per role (key as written: an ARN or a role name), its identity policies and trust policy. */
   roles: { role: string; policies: PolicyDoc[]; trust?: PolicyDoc }[];
 }
 
-/** The config file in use, as a document findings can point into. */
-export interface ConfigDoc {
-  doc: FileDoc;
-  /** Indexes of `suppressions` entries that matched no finding (set after the other rules ran). */
-  unusedSuppressions: number[];
-}
-
-/** The typed view of every input of a run. */
-export interface Model {
+/** What the loader produced: every document of the run, not yet linked. */
+export interface Documents {
   files: SourceFile[];
   replications: ReplicationDoc[];
   policies: PolicyDoc[];
@@ -145,11 +165,9 @@ export interface Model {
   principals: PrincipalDoc[];
   encryptions: EncryptionDoc[];
   problems: LoadProblem[];
-  bindings?: ModelBindings;
-  config?: ConfigDoc;
 }
 
-export const emptyModel = (): Model => ({
+export const emptyDocuments = (): Documents => ({
   files: [],
   replications: [],
   policies: [],
@@ -158,3 +176,98 @@ export const emptyModel = (): Model => ({
   encryptions: [],
   problems: [],
 });
+
+// --- The linked view (link.ts builds it once; rules only read it) -------------------------------
+
+/** A table bucket ARN, parsed. */
+export interface BucketRef {
+  arn: string;
+  partition: string;
+  region: string;
+  account: string;
+  name: string;
+}
+
+/** An IAM role ARN, parsed. */
+export interface RoleRef {
+  arn: string;
+  partition: string;
+  account: string;
+  /** The role name, without its path. */
+  name: string;
+}
+
+/** One ARN value of a replication document as written, and where. */
+export interface ArnAt {
+  value: string;
+  path: Path;
+  /** The member's name as written in the document, for messages. */
+  field: string;
+}
+
+/** Every ARN of a replication document as written (strings only; other types are the shape check's). */
+export interface ReplicationArns {
+  source?: ArnAt & { kind: 'table' | 'table-bucket' };
+  role?: ArnAt;
+  destinations: (ArnAt & { rule: number; index: number })[];
+}
+
+/** The replication role of a setup, with every document that belongs to it. */
+export interface SetupRole extends RoleRef {
+  /** Path of `configuration.role` in the replication document. */
+  path: Path;
+  /** get-role / account authorization details entries for the role. */
+  docs: RoleDoc[];
+  /** Its trust policies: from get-role / authorization details, or bound. */
+  trust: PolicyDoc[];
+  /** Its permission policies: inline, attached managed, bound. */
+  policies: PolicyDoc[];
+  /** Attached managed policies whose documents are not among the inputs. */
+  unknownAttached: string[];
+}
+
+export interface SetupDestination {
+  bucket: BucketRef;
+  /** Path of `destinationTableBucketARN` inside the replication document. */
+  path: Path;
+  /** Table bucket policies whose Resource names the bucket or its tables. */
+  policies: PolicyDoc[];
+  /** The bucket's SSE-KMS encryption, when an input gives it. */
+  encryption?: EncryptionDoc;
+}
+
+/** One replication configuration and everything linked to it. */
+export interface Setup {
+  doc: ReplicationDoc;
+  /** Every ARN as written (the ARN rules' view, duplicates included). */
+  arns: ReplicationArns;
+  /** Known for Put requests; Get...Replication output names no source. */
+  source?: {
+    level: 'table' | 'bucket';
+    /** The table ARN (table level) or the bucket ARN (bucket level). */
+    arn: string;
+    bucket: BucketRef;
+    path: Path;
+    /** The source bucket's SSE-KMS encryption, when an input gives it. */
+    encryption?: EncryptionDoc;
+  };
+  role?: SetupRole;
+  /** Destinations whose ARN parses, each bucket once; the ARN rules report the others. */
+  destinations: SetupDestination[];
+}
+
+/** The principal that calls Put...Replication, when the run says who it is. */
+export interface Caller {
+  policies: PolicyDoc[];
+  /** Attached managed policies (of a `--caller` principal) whose documents are not among the inputs. */
+  unknownAttached: string[];
+}
+
+/** The linked view of every input of a run: the documents and the setups they form. */
+export interface Model extends Documents {
+  setups: Setup[];
+  /** Undefined when the run does not say who calls Put...Replication. */
+  caller?: Caller;
+  /** What the bindings bound (for reading back; rules use setups and caller). */
+  bindings?: ModelBindings;
+}

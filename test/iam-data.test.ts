@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveAction, statementActions } from '../src/iam/actions.js';
 import { action, dataVersion, globalConditionKeys, service, servicePrefixes } from '../src/iam/data.js';
-import { closest, distance } from '../src/iam/suggest.js';
+import { closest, distance } from '../src/iam/closest.js';
 import { resourceIntersects } from '../src/iam/resource.js';
 import { couldMatchTemplate, fieldIntersects } from '../src/iam/templates.js';
 import { variableBeforeFifthColon } from '../src/iam/variables.js';

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildTree, lineStarts, locate, pathLabel, position } from '../src/load/json.js';
+import { buildTree, locate } from '../src/load/json.js';
+import { lineStarts, position } from '../src/text.js';
+import { pathLabel } from '../src/values.js';
 import type { Path } from '../src/rule.js';
 
 type Json = unknown;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lint } from '../src/lint.js';
 import { text } from '../src/reporters/text.js';
-import type { Suggestion } from '../src/suggest.js';
+import type { Suggestion } from '../src/replication/suggest.js';
 import { cli } from './helpers/cli.js';
 
 const SOURCE_ACCOUNT = '111122223333';

@@ -1,6 +1,6 @@
 /** What an Action / NotAction value names, according to the service data. */
 import { KNOWN_MISSPELLINGS, service, servicePrefixes, type ActionInfo, type ServiceData } from './data.js';
-import { closest } from './suggest.js';
+import { closest } from './closest.js';
 import { globToRegExp, hasWildcard } from './wildcard.js';
 
 export type ActionResolution =

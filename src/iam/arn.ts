@@ -2,8 +2,7 @@
  * ARNs of S3 Tables replication: parsing, the API model's patterns (what a PUT accepts) and the
  * stricter rules real resources follow, with one precise message per problem.
  */
-import type { ReplicationDoc } from '../model.js';
-import type { Path, Report } from '../rule.js';
+import type { BucketRef, Path, RoleRef } from '../model.js';
 
 /** `arn:partition:service:region:account:resource`; the resource keeps any further colons. */
 export interface Arn {
@@ -391,55 +390,45 @@ export function bucketArnOf(value: string): string | undefined {
   return m ? formatArn({ ...arn, resource: `bucket/${m[1]}` }) : undefined;
 }
 
-/** A string ARN inside a replication document, where it sits (relative to the document's root). */
-export interface ArnAt {
-  value: string;
-  path: Path;
-  /** How messages name the field, e.g. `destinationTableBucketARN`. */
-  field: string;
+/** A table bucket ARN, leniently (a value this does not parse is left to the ARN rules). */
+export function parseBucketArn(value: string): BucketRef | undefined {
+  const arn = parseArn(value);
+  if (!arn || !s3tablesHead(arn) || !/^bucket\/[^/]+$/.test(arn.resource)) return undefined;
+  return {
+    arn: value,
+    partition: arn.partition,
+    region: arn.region,
+    account: arn.account,
+    name: arn.resource.slice(7),
+  };
 }
 
-export interface ReplicationArns {
-  /** `tableArn` (table level) or `tableBucketARN` (bucket level); absent in Get output. */
-  source?: ArnAt & { kind: 'table' | 'table-bucket' };
-  role?: ArnAt;
-  /** Every string `destinationTableBucketARN`, with its rule and position. */
-  destinations: (ArnAt & { rule: number; index: number })[];
+/** A table ARN's bucket, leniently. */
+export function parseTableArn(value: string): BucketRef | undefined {
+  const arn = parseArn(value);
+  const m = arn && s3tablesHead(arn) ? /^bucket\/([^/]+)\/table\/[^/]+$/.exec(arn.resource) : null;
+  if (!arn || !m) return undefined;
+  const name = m[1] ?? '';
+  return {
+    arn: formatArn({ ...arn, resource: `bucket/${name}` }),
+    partition: arn.partition,
+    region: arn.region,
+    account: arn.account,
+    name,
+  };
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The ARNs of a replication document. Values that are not strings are left to the shape check. */
-export function replicationArns(doc: ReplicationDoc): ReplicationArns {
-  const out: ReplicationArns = { destinations: [] };
-  const data = doc.data;
-  if (!isRecord(data)) return out;
-  if (doc.sourceKey) {
-    const value = data[doc.sourceKey];
-    if (typeof value === 'string') {
-      const kind = doc.sourceKey === 'tableArn' ? 'table' : 'table-bucket';
-      out.source = { value, path: [doc.sourceKey], field: doc.sourceKey, kind };
-    }
-  }
-  const config = data['configuration'];
-  if (!isRecord(config)) return out;
-  const role = config['role'];
-  if (typeof role === 'string') out.role = { value: role, path: ['configuration', 'role'], field: 'role' };
-  const rules = config['rules'];
-  if (!Array.isArray(rules)) return out;
-  rules.forEach((rule: unknown, r) => {
-    const destinations = isRecord(rule) ? rule['destinations'] : undefined;
-    if (!Array.isArray(destinations)) return;
-    destinations.forEach((d: unknown, i) => {
-      const value = isRecord(d) ? d['destinationTableBucketARN'] : undefined;
-      if (typeof value !== 'string') return;
-      const path = ['configuration', 'rules', r, 'destinations', i, 'destinationTableBucketARN'];
-      out.destinations.push({ value, path, field: 'destinationTableBucketARN', rule: r, index: i });
-    });
-  });
-  return out;
+/** An IAM role ARN, leniently; the name is the last segment of the role's path. */
+export function parseRoleArn(value: string): RoleRef | undefined {
+  const arn = parseArn(value);
+  if (!arn || arn.partition === '' || arn.service !== 'iam' || arn.region !== '') return undefined;
+  if (!/^\d{12}$/.test(arn.account) || !arn.resource.startsWith('role/')) return undefined;
+  const name = arn.resource.slice(arn.resource.lastIndexOf('/') + 1);
+  return name === '' ? undefined : { arn: value, partition: arn.partition, account: arn.account, name };
 }
+
+const s3tablesHead = (arn: Arn): boolean =>
+  arn.partition !== '' && arn.service === 's3tables' && arn.region !== '' && /^\d{12}$/.test(arn.account);
 
 /** `configuration.rules[0].destinations[1]`: a path as users read it. */
 export const pathText = (path: Path): string =>
@@ -448,17 +437,3 @@ export const pathText = (path: Path): string =>
 /** A value for a message: quoted, and shortened when absurdly long. */
 export const show = (value: string): string =>
   JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
-
-/** Reports every problem of one ARN, each at its own level, with the corrected value when derivable. */
-export function reportArn(report: (r: Report) => void, doc: ReplicationDoc, at: ArnAt, kind: ArnKind): void {
-  for (const p of explainArn(kind, at.value)) {
-    if (p.length) continue;
-    report({
-      doc,
-      path: at.path,
-      level: p.level,
-      message: `${at.field} ${show(at.value)} ${p.message}`,
-      ...(p.fix !== undefined ? { fix: { description: `set ${pathText(at.path)} to`, value: p.fix } } : {}),
-    });
-  }
-}

@@ -6,7 +6,7 @@
 import type { PolicyDoc } from '../model.js';
 import type { ConditionEntry, PrincipalSpec, Statement } from './policy.js';
 import { statementsOf } from './policy.js';
-import { isObject } from '../load/classify.js';
+import { isObject } from '../values.js';
 import { globToRegExp, hasWildcard } from './wildcard.js';
 import {
   coversTokens,

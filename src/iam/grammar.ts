@@ -1,7 +1,7 @@
-import { isObject } from '../load/classify.js';
-import { describeType, pathLabel } from '../load/json.js';
-import type { PolicyDoc, PolicyType } from '../model.js';
-import type { Path } from '../rule.js';
+import { isObject } from '../values.js';
+import { describeType } from '../values.js';
+import type { PolicyType } from '../model.js';
+import type { Path } from '../model.js';
 
 /** A grammar problem in a policy document, at a path relative to the document. */
 export interface GrammarProblem {
@@ -252,17 +252,4 @@ function show(value: unknown): string {
   if (typeof value === 'string')
     return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   return describeType(value);
-}
-
-/**
- * Where to report a problem in a policy: a document embedded as a string (URL-encoded or JSON
- * text) has no positions inside it; point at the string and name the inner path instead.
- */
-export function policyReport(
-  doc: PolicyDoc,
-  path: Path,
-  message: string,
-): { doc: PolicyDoc; path: Path; message: string } {
-  if (!doc.encoded || path.length === 0) return { doc, path, message };
-  return { doc, path: [], message: `${message} (at ${pathLabel(path)} in the embedded policy string)` };
 }

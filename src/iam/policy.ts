@@ -1,6 +1,6 @@
 import type { PolicyDoc } from '../model.js';
-import type { Path } from '../rule.js';
-import { isObject } from '../load/classify.js';
+import type { Path } from '../model.js';
+import { isObject } from '../values.js';
 
 /** A string value of a policy element and where it sits (relative to the policy document's root). */
 export interface Item {

@@ -9,12 +9,10 @@ import type {
   RoleDoc,
   SourceFile,
 } from '../model.js';
-import type { Path } from '../rule.js';
+import type { Path } from '../model.js';
+import { isObject } from '../values.js';
 
 type Obj = Record<string, unknown>;
-
-export const isObject = (value: unknown): value is Obj =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const has = (o: Obj, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);

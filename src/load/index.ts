@@ -1,8 +1,16 @@
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
-import { emptyModel, type FileDoc, type Model, type SourceFile } from '../model.js';
+import {
+  emptyDocuments,
+  PARSE_ERROR,
+  UNKNOWN_DOCUMENT,
+  type Documents,
+  type FileDoc,
+  type LoadProblem,
+  type SourceFile,
+} from '../model.js';
 import { classify } from './classify.js';
 import { displayName, expand, type ExpandOptions, type Target } from './files.js';
-import { depthExceeds, parseJson, type JsonTree } from './json.js';
+import { depthExceeds, JsonFile, parseJson } from './json.js';
 
 /** Larger files are reported, not read: policies are KB, authorization details tens of MB. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -15,31 +23,31 @@ export interface LoadOptions extends ExpandOptions {
 }
 
 export interface Loaded {
-  model: Model;
+  documents: Documents;
   /** Things to tell the user that are not findings (e.g. an empty directory). */
   notes: string[];
 }
 
 export function load(args: readonly string[], options: LoadOptions): Loaded {
   const { targets, notes } = expand(args, options);
-  const model = emptyModel();
-  for (const target of targets) readTarget(target, options, model);
-  return { model, notes };
+  const documents = emptyDocuments();
+  for (const target of targets) readTarget(target, options, documents);
+  return { documents, notes };
 }
 
 /** Loads in-memory documents (the library API and tests). */
-export function loadTexts(inputs: readonly { name: string; text: string }[]): Model {
-  const model = emptyModel();
+export function loadTexts(inputs: readonly { name: string; text: string }[]): Documents {
+  const documents = emptyDocuments();
   for (const input of inputs)
-    addText(model, { name: input.name, text: input.text.replace(/^\uFEFF/, ''), explicit: true });
-  return model;
+    addText(documents, new JsonFile(input.name, input.text.replace(/^\uFEFF/, ''), true));
+  return documents;
 }
 
-function readTarget(target: Target, options: LoadOptions, model: Model): void {
+function readTarget(target: Target, options: LoadOptions, model: Documents): void {
   const name = target.path === '-' ? '<stdin>' : displayName(options.cwd, target.path);
-  const file: SourceFile =
+  const file: JsonFile =
     target.path === '-'
-      ? { name, text: '', explicit: target.explicit }
+      ? new JsonFile(name, '', target.explicit)
       : new DiskFile(name, target.explicit, target.path);
   if (target.path !== '-') {
     let text: string;
@@ -94,19 +102,20 @@ function readTarget(target: Target, options: LoadOptions, model: Model): void {
  * needs: a file that loaded cleanly drops its text and reads it again only if a finding needs a
  * position (a file whose length changed meanwhile gets positions at its start rather than wrong ones).
  */
-class DiskFile implements SourceFile {
-  tree?: JsonTree;
+class DiskFile extends JsonFile {
   #text: string | undefined = '';
   #length = 0;
   constructor(
-    readonly name: string,
-    readonly explicit: boolean,
+    name: string,
+    explicit: boolean,
     private readonly path: string,
-  ) {}
-  get text(): string {
+  ) {
+    super(name, '', explicit);
+  }
+  override get text(): string {
     return (this.#text ??= reread(this.path, this.#length));
   }
-  set text(value: string) {
+  override set text(value: string) {
     this.#text = value;
   }
   forget(length: number): void {
@@ -126,7 +135,7 @@ function reread(path: string, length: number): string {
 }
 
 /** Parses and classifies one file; true when it loaded without a problem. */
-function addText(model: Model, file: SourceFile): boolean {
+function addText(model: Documents, file: SourceFile): boolean {
   const text = file.text;
   if (!/\S/.test(text)) return fail(model, file, 'file is empty; expected a JSON document');
   const parsed = parseJson(text);
@@ -141,7 +150,7 @@ function addText(model: Model, file: SourceFile): boolean {
         'not an S3 Tables replication configuration or IAM document this tool reads (see the README for the accepted shapes)',
         0,
         0,
-        'unknown-document',
+        UNKNOWN_DOCUMENT,
       );
     }
     return false;
@@ -170,12 +179,12 @@ const fail = (...args: Parameters<typeof problem>): false => {
 };
 
 function problem(
-  model: Model,
+  model: Documents,
   file: SourceFile,
   message: string,
   offset = 0,
   length = 0,
-  ruleId: 'parse-error' | 'unknown-document' = 'parse-error',
+  ruleId: LoadProblem['ruleId'] = PARSE_ERROR,
 ): void {
   if (!model.files.includes(file)) model.files.push(file);
   const doc: FileDoc = { kind: 'file', file, root: [], data: undefined };

@@ -5,17 +5,10 @@ import {
   type Node,
   type ParseError,
 } from 'jsonc-parser';
-import type { Path } from '../rule.js';
+import type { Path, SourceFile, TextRange } from '../model.js';
 
 /** A positioned JSON syntax tree (jsonc-parser's), or null when the text cannot be positioned. */
 export type JsonTree = Node | null;
-
-export interface Region {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
 
 export interface SyntaxProblem {
   message: string;
@@ -84,6 +77,30 @@ export function buildTree(text: string): JsonTree {
   }
 }
 
+/** A JSON file: it locates paths with a position tree built on first use, so clean files never pay for one. */
+export class JsonFile implements SourceFile {
+  #tree: JsonTree | undefined;
+  #text: string;
+  constructor(
+    readonly name: string,
+    text: string,
+    readonly explicit: boolean,
+  ) {
+    this.#text = text;
+  }
+  get text(): string {
+    return this.#text;
+  }
+  set text(value: string) {
+    this.#text = value;
+  }
+  locate(path: Path): TextRange {
+    this.#tree ??= buildTree(this.text);
+    const { offset, length } = locate(this.#tree, path);
+    return { offset, length };
+  }
+}
+
 /**
  * The character range of `path`, or of its closest existing ancestor. Object members are found by
  * the last key of that name, as JSON.parse keeps the last duplicate.
@@ -112,34 +129,6 @@ function child(node: Node, segment: string | number): Node | undefined {
   return undefined;
 }
 
-/** Offsets of line starts, for offset → 1-based line/column. */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  let at = text.indexOf('\n');
-  while (at !== -1) {
-    starts.push(at + 1);
-    at = text.indexOf('\n', at + 1);
-  }
-  return starts;
-}
-
-export function position(starts: readonly number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
-}
-
-export function region(starts: readonly number[], offset: number, length: number): Region {
-  const start = position(starts, offset);
-  const end = position(starts, offset + Math.max(length, 1));
-  return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
-}
-
 /** Depth of nesting; recursion stops past `limit`, so the stack stays shallow whatever the input. */
 export function depthExceeds(value: unknown, limit: number): boolean {
   const deeper = (item: unknown, depth: number): boolean => {
@@ -152,39 +141,4 @@ export function depthExceeds(value: unknown, limit: number): boolean {
     return false;
   };
   return deeper(value, 1);
-}
-
-/** A path as people write it: `Statement[0].Principal.AWS`. */
-export function pathLabel(path: Path): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? segment : `.${segment}`;
-  }
-  return out;
-}
-
-/** The last member name of a path with the indexes after it: `destinations[2]`. */
-export function memberLabel(path: Path): string {
-  let i = path.length;
-  while (i > 0 && typeof path[i - 1] === 'number') i--;
-  return pathLabel(path.slice(Math.max(i - 1, 0)));
-}
-
-/** "a string", "an array", "null", … for messages. */
-export function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  switch (typeof value) {
-    case 'object':
-      return 'an object';
-    case 'string':
-      return `a string`;
-    case 'number':
-      return 'a number';
-    case 'boolean':
-      return 'a boolean';
-    default:
-      return 'nothing';
-  }
 }

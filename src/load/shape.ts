@@ -6,8 +6,8 @@ import {
   type Validator,
 } from '../generated/validators.js';
 import type { ReplicationDoc } from '../model.js';
-import type { Path } from '../rule.js';
-import { describeType, memberLabel } from './json.js';
+import type { Path } from '../model.js';
+import { describeType, memberLabel } from '../values.js';
 
 /** One shape problem: where (relative to the document's root) and what to change. */
 export interface ShapeProblem {

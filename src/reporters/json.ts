@@ -1,5 +1,4 @@
-import type { LintResult } from '../lint.js';
-import type { Finding, Level } from '../rule.js';
+import type { Finding, Level, LintResult } from '../result.js';
 import { withSuppressed } from './sarif.js';
 
 /**

@@ -1,7 +1,5 @@
 import type { Invocation, Log, Notification, ReportingDescriptor, Result as SarifResult, Run } from 'sarif';
-import { compare, RULE_ERROR } from '../engine.js';
-import type { LintResult, RuleMeta } from '../lint.js';
-import { LEVELS, type Finding } from '../rule.js';
+import { compare, LEVELS, RULE_ERROR, type Finding, type LintResult, type RuleMeta } from '../result.js';
 
 /**
  * GitHub code scanning rejects an upload above these (docs: "SARIF results exceed one or more limits").

@@ -1,8 +1,10 @@
-import { evaluate, type Context, type Evaluation, type Request } from './iam/evaluate.js';
-import { statementsOf, type Statement } from './iam/policy.js';
-import type { BucketRef, LinkedReplication } from './link.js';
-import type { PolicyDoc } from './model.js';
-import type { Level, Path, RuleContext } from './rule.js';
+/**
+ * The catalogue of what replication needs: the caller's and the role's permissions, the trust
+ * policy, the grants a destination's bucket policy and KMS keys must give, as the S3 User Guide
+ * and the API reference state them.
+ */
+import type { Context } from '../iam/evaluate.js';
+import type { BucketRef, Setup } from '../model.js';
 
 /** The service principal that assumes the replication role (S3 User Guide, "Setting up S3 Tables replication"). */
 export const REPLICATION_SERVICE = 'replication.s3tables.amazonaws.com';
@@ -27,13 +29,12 @@ export interface Grant {
 }
 
 /** A replication whose source and role are known: everything the permission rules need. */
-export interface Complete extends LinkedReplication {
-  source: NonNullable<LinkedReplication['source']>;
-  role: NonNullable<LinkedReplication['role']>;
+export interface Complete extends Setup {
+  source: NonNullable<Setup['source']>;
+  role: NonNullable<Setup['role']>;
 }
 
-export const isComplete = (l: LinkedReplication): l is Complete =>
-  l.source !== undefined && l.role !== undefined;
+export const isComplete = (l: Setup): l is Complete => l.source !== undefined && l.role !== undefined;
 
 const tables = (bucket: BucketRef): string => `${bucket.arn}/table/*`;
 /** The source's tables: the table itself (table level) or every table of the bucket (bucket level). */
@@ -175,127 +176,14 @@ export function trustContext(l: Complete): Context {
   };
 }
 
-// --- Evaluating grants ----------------------------------------------------------------------------
-
-export interface Gap {
-  grant: Grant;
-  /** Actions no statement allows. */
-  missing: string[];
-  /** Actions an explicit Deny blocks, with the deciding Deny statements. */
-  denied: { action: string; by: Statement[] }[];
-  /** --explain lines for the actions that are not allowed. */
-  explain: string[];
-}
-
-/** Which actions of each grant the policies do not allow; 'conditional' counts as allowed (cannot tell). */
-export function gaps(
-  policies: readonly PolicyDoc[],
-  grants: readonly Grant[],
-  extra: Pick<Request, 'principal'> = {},
-): Gap[] {
-  const out: Gap[] = [];
-  for (const grant of grants) {
-    const gap: Gap = { grant, missing: [], denied: [], explain: [] };
-    for (const action of grant.actions) {
-      const request: Request = { action, resource: grant.resource, ...extra };
-      if (grant.context) request.context = grant.context;
-      const e = evaluate(policies, request);
-      if (e.decision === 'allowed' || e.decision === 'conditional') continue;
-      if (e.decision === 'explicit-deny') gap.denied.push({ action, by: e.deniedBy });
-      else gap.missing.push(action);
-      gap.explain.push(...explainLines(e, `${action} on ${grant.resource}`));
-    }
-    if (gap.missing.length > 0 || gap.denied.length > 0) out.push(gap);
-  }
-  return out;
-}
-
-/** A statement's place, for messages: `role-policy.json Statement[2] (Sid ReadSource)`. */
-export function where(s: Statement): string {
-  return `${s.policy.file.name} ${pathText([...s.policy.root, ...s.path])}${s.sid !== undefined ? ` (Sid ${s.sid})` : ''}`;
-}
-
-export function pathText(path: Path): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(root)';
-}
-
-/** The trace of one evaluation as --explain lines. */
-export function explainLines(e: Evaluation, what: string): string[] {
-  const lines = [`${what}: ${e.decision}`];
-  if (e.trace.length === 0) lines.push('  no statement in the policies considered');
-  for (const t of e.trace) lines.push(`  ${where(t.statement)}: ${t.outcome}: ${t.why}`);
-  return lines;
-}
-
-/** The document to add a missing grant to: the first one the user owns (not an AWS or customer managed policy). */
-export const targetOf = (policies: readonly PolicyDoc[]): PolicyDoc | undefined =>
-  policies.find((p) => p.policyArn === undefined && p.origin !== 'get-policy-version') ?? policies[0];
-
-/** Path of the `Statement` element (where a missing statement goes). */
-export const STATEMENT: Path = ['Statement'];
-
-export const list = (items: readonly string[]): string =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-
-export interface GapReport {
-  /** Who lacks the permission, for messages: 'the caller', 'role S3TablesReplicationRole'. */
-  who: string;
-  /** Where the missing statement goes. */
-  target: PolicyDoc;
-  level?: Level;
-  /** For resource policies: the principal the pasted statement names. */
-  principal?: string;
-  /** Appended to messages, e.g. ' (the S3 User Guide asks for it)'. */
-  because?: string;
-  /** Describes a grant's resource for messages (e.g. naming a destination). */
-  describe?: (grant: Grant) => string;
-}
-
-/** Reports each gap: a missing grant on the target's Statement element, a blocking Deny at the Deny. */
-export function reportGaps(ctx: Pick<RuleContext, 'report'>, found: readonly Gap[], o: GapReport): void {
-  const on = o.describe ?? ((g: Grant) => g.resource);
-  const sids = new Set(statementsOf(o.target).map((s) => s.sid));
-  const into = `the Statement array of ${o.target.name !== undefined ? `policy ${o.target.name} in ` : ''}${o.target.file.name}`;
-  for (const gap of found) {
-    if (gap.missing.length > 0) {
-      const statement = statementFor(gap.grant, gap.missing, o.principal);
-      // Sids must stay unique in a policy: a pasted statement whose Sid is taken goes without one.
-      if (sids.has(gap.grant.sid)) delete statement['Sid'];
-      ctx.report({
-        doc: o.target,
-        path: STATEMENT,
-        ...(o.level ? { level: o.level } : {}),
-        message: `${o.who} is not allowed ${list(gap.missing)} on ${on(gap.grant)}${o.because ?? ''}; add the statement`,
-        fix: { description: `add to ${into}`, value: statement },
-        explain: gap.explain,
-      });
-    }
-    for (const { action, by } of gap.denied) {
-      for (const s of by) {
-        ctx.report({
-          doc: s.policy,
-          path: s.path,
-          ...(o.level ? { level: o.level } : {}),
-          message: `this Deny stops ${o.who} from ${action} on ${on(gap.grant)}${o.because ?? ''}; narrow it so it does not match`,
-          fix: {
-            description: `narrow the Deny; what it must leave allowed`,
-            value: statementFor(gap.grant, [action], o.principal),
-          },
-          explain: gap.explain,
-        });
-      }
-    }
-  }
-}
-
 /**
  * KMS grants the role needs for buckets encrypted with SSE-KMS, as AWS's CDK module grants them
  * (the User Guide's role-policy snippet omits kms:Encrypt on the destination key that its own
  * key-policy step grants). Key ARNs come from put-table-bucket-encryption inputs.
  */
-export function kmsRequired(l: Complete, keyOf: (bucketArn: string) => string | undefined): Grant[] {
+export function kmsRequired(l: Complete): Grant[] {
   const grants: Grant[] = [];
-  const source = keyOf(l.source.bucket.arn);
+  const source = l.source.encryption?.kmsKeyArn;
   if (source)
     grants.push({
       sid: 'DecryptSourceKey',
@@ -303,7 +191,7 @@ export function kmsRequired(l: Complete, keyOf: (bucketArn: string) => string | 
       resource: source,
     });
   l.destinations.forEach((d, i) => {
-    const key = keyOf(d.bucket.arn);
+    const key = d.encryption?.kmsKeyArn;
     if (key)
       grants.push({
         sid: `EncryptDestination${i + 1}Key`,
@@ -313,13 +201,3 @@ export function kmsRequired(l: Complete, keyOf: (bucketArn: string) => string | 
   });
   return grants;
 }
-
-/**
- * With some of the principal's policies unknown (attached managed policies not among the inputs),
- * a grant that seems missing may be in them: keep only what the known policies prove (a Deny).
- */
-export const provable = (found: readonly Gap[], unknown: readonly string[]): Gap[] =>
-  unknown.length === 0 ? [...found] : found.map((g) => ({ ...g, missing: [] }));
-
-export const unknownReason = (who: string, unknown: readonly string[]): string =>
-  `${who}: attached policies ${unknown.join(', ')} are not among the inputs (account authorization details list a policy's document in Policies), so missing grants were not reported`;

@@ -1,6 +1,6 @@
-import { UsageError } from './errors.js';
-import { linkReplication } from './link.js';
-import type { Model, ReplicationDoc } from './model.js';
+/** Least-privilege policies for one replication configuration, as JSON, CloudFormation or Terraform. */
+import { UsageError } from '../errors.js';
+import type { Model, Setup } from '../model.js';
 import {
   callerApiReference,
   callerRequired,
@@ -13,7 +13,7 @@ import {
   trustStatement,
   type Complete,
   type Grant,
-} from './permissions.js';
+} from './catalogue.js';
 
 export const SUGGEST_FORMATS = ['json', 'cfn', 'terraform'] as const;
 export type SuggestFormat = (typeof SUGGEST_FORMATS)[number];
@@ -183,7 +183,7 @@ export function onlyReplication(model: Model, what: string): Complete {
     throw new UsageError(
       `${what} must hold one replication configuration (the put-table-replication or put-table-bucket-replication --cli-input-json); it holds ${model.replications.length}`,
     );
-  const l = linkReplication(model.replications[0] as ReplicationDoc);
+  const l = model.setups[0] as Setup;
   if (!l.source)
     throw new UsageError(
       `${what}: the source table or bucket ARN is missing or invalid (Get...Replication output does not name it; use the Put request)`,

@@ -1,0 +1,220 @@
+/**
+ * Options and the config file, resolved once into what a run does: the rules and their levels,
+ * the scan globs, the bindings with absolute paths. Every problem is a one-line UsageError that
+ * names the flag or the config member.
+ */
+import { statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { minimatch } from 'minimatch';
+import { key, type Bindings, type LoadedConfig } from './config.js';
+import { UsageError } from './errors.js';
+import type { LinkBindings } from './link.js';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, toPosix } from './load/files.js';
+import type { Level } from './result.js';
+import type { Rule } from './rule.js';
+
+export interface Selection {
+  /** Globs over rule ids; when given, only matching rules run. */
+  rule?: readonly string[];
+  /** Globs over rule ids to leave out. */
+  skip?: readonly string[];
+}
+
+export interface PlanOptions extends Selection {
+  cwd: string;
+  /** The rule set to choose from. */
+  all: readonly Rule[];
+  /** Every rule id the config may name (the built-in ones and `all`). */
+  known: readonly Pick<Rule, 'id'>[];
+  config?: LoadedConfig | undefined;
+  include?: readonly string[] | undefined;
+  exclude?: readonly string[] | undefined;
+  /** Bindings from the options (relative to cwd); the config's are relative to its directory. */
+  bindings?: Bindings | undefined;
+  /** `--role-policy` / `--trust-policy` files: bound to the one role the configurations name. */
+  rolePolicies?: readonly string[] | undefined;
+  trustPolicy?: string | undefined;
+  callerPrincipal?: string | undefined;
+}
+
+export interface Plan {
+  cwd: string;
+  rules: Rule[];
+  /** Levels the config sets (they replace the rules' own). */
+  levels: Map<string, Level>;
+  include: readonly string[];
+  exclude: readonly string[];
+  /** Bound files, absolute: loaded as inputs even when not named. */
+  boundFiles: string[];
+  bindings: LinkBindings;
+  config?: LoadedConfig;
+  /** The config file's name as shown (relative to cwd). */
+  configName: string;
+}
+
+export function plan(o: PlanOptions): Plan {
+  const { cwd, config } = o;
+  const configName = config ? displayName(config.path, cwd) : '';
+  const { off, levels } = ruleSettings(config, o.known, configName);
+  // A rule named with `rule` (--rule) runs even when the config turns it off.
+  const named = (id: string): boolean => (o.rule ?? []).some((g) => minimatch(id, g));
+  const skip = [...(o.skip ?? []), ...[...off].filter((id) => o.all.some((r) => r.id === id) && !named(id))];
+  const rules = selectRules(o.all, { rule: o.rule ?? [], skip });
+
+  const fromConfig = config ? absoluteBindings(config.config.bindings, config.dir) : {};
+  const fromOptions = absoluteBindings(o.bindings, cwd);
+  const onlyRole =
+    (o.rolePolicies?.length ?? 0) > 0 || o.trustPolicy !== undefined
+      ? {
+          policies: (o.rolePolicies ?? []).map((p) => resolve(cwd, p)),
+          ...(o.trustPolicy !== undefined ? { trust: resolve(cwd, o.trustPolicy) } : {}),
+          flag: (o.rolePolicies?.length ?? 0) > 0 ? '--role-policy' : '--trust-policy',
+        }
+      : undefined;
+  for (const [set, where] of [
+    [fromConfig, `${configName}: `],
+    [fromOptions, ''],
+  ] as const) {
+    for (const b of boundFiles(set)) {
+      if (!isFile(b.path))
+        throw new UsageError(`${where}${b.member}: no such file: ${displayName(b.path, cwd)}`);
+    }
+  }
+  for (const [path, flag] of [
+    ...(onlyRole?.policies ?? []).map((p) => [p, '--role-policy'] as const),
+    ...(onlyRole?.trust !== undefined ? [[onlyRole.trust, '--trust-policy'] as const] : []),
+  ]) {
+    if (!isFile(path)) throw new UsageError(`${flag}: no such file: ${displayName(path, cwd)}`);
+  }
+  const merged = mergeBindings(fromConfig, fromOptions);
+  const bindings: LinkBindings = {
+    ...(merged.caller ? { caller: merged.caller } : {}),
+    ...(merged.roles
+      ? {
+          roles: Object.entries(merged.roles).map(([k, b]) => ({
+            key: k,
+            policies: b.policies ?? [],
+            ...(b.trust !== undefined ? { trust: b.trust } : {}),
+          })),
+        }
+      : {}),
+    ...(onlyRole ? { onlyRole } : {}),
+    ...(o.callerPrincipal !== undefined ? { callerPrincipal: o.callerPrincipal } : {}),
+  };
+  return {
+    cwd,
+    rules,
+    levels,
+    include: o.include ?? config?.config.include ?? DEFAULT_INCLUDE,
+    exclude: o.exclude ?? [...DEFAULT_EXCLUDE, ...(config?.config.exclude ?? [])],
+    boundFiles: [
+      ...boundFiles(merged).map((b) => b.path),
+      ...(onlyRole?.policies ?? []),
+      ...(onlyRole?.trust !== undefined ? [onlyRole.trust] : []),
+    ],
+    bindings,
+    ...(config ? { config } : {}),
+    configName,
+  };
+}
+
+/** Picks rules by id globs; a glob that matches no rule is a usage error (a typo would hide a check). */
+export function selectRules(all: readonly Rule[], selection: Selection): Rule[] {
+  const match = (id: string, globs: readonly string[]): boolean => globs.some((g) => minimatch(id, g));
+  for (const glob of [...(selection.rule ?? []), ...(selection.skip ?? [])]) {
+    if (!all.some((r) => minimatch(r.id, glob))) throw new UsageError(`no rule matches "${glob}"`);
+  }
+  return all.filter(
+    (r) =>
+      (!selection.rule?.length || match(r.id, selection.rule)) &&
+      !(selection.skip && match(r.id, selection.skip)),
+  );
+}
+
+/**
+ * Rule ids the config turns off, and the levels it sets. A `rules` glob or a suppression's `rule`
+ * that matches no rule is an error: a typo would silently do nothing.
+ */
+export function ruleSettings(
+  loaded: LoadedConfig | undefined,
+  all: readonly Pick<Rule, 'id'>[],
+  name: string,
+): { off: Set<string>; levels: Map<string, Level> } {
+  const off = new Set<string>();
+  const levels = new Map<string, Level>();
+  (loaded?.config.suppressions ?? []).forEach((s, i) => {
+    if (!all.some((r) => minimatch(r.id, s.rule)))
+      throw new UsageError(`${name}: suppressions[${i}].rule matches no rule`);
+  });
+  for (const [glob, setting] of Object.entries(loaded?.config.rules ?? {})) {
+    const ids = all.filter((r) => minimatch(r.id, glob)).map((r) => r.id);
+    if (ids.length === 0) throw new UsageError(`${name}: rules${key(glob)} matches no rule`);
+    for (const id of ids) {
+      // The last matching entry wins.
+      off.delete(id);
+      levels.delete(id);
+      if (setting === 'off') off.add(id);
+      else levels.set(id, setting);
+    }
+  }
+  return { off, levels };
+}
+
+/** Bindings with every path absolute: the config's relative to its directory, the options' to cwd. */
+function absoluteBindings(bindings: Bindings | undefined, base: string): Bindings {
+  const abs = (p: string): string => resolve(base, p);
+  const out: Bindings = {};
+  if (bindings?.caller) out.caller = bindings.caller.map(abs);
+  if (bindings?.roles) {
+    out.roles = {};
+    for (const [role, b] of Object.entries(bindings.roles)) {
+      out.roles[role] = {
+        ...(b.policies ? { policies: b.policies.map(abs) } : {}),
+        ...(b.trust ? { trust: abs(b.trust) } : {}),
+      };
+    }
+  }
+  return out;
+}
+
+/** Every file the bindings name, each with the member that names it (for error messages). */
+function boundFiles(bindings: Bindings): { path: string; member: string }[] {
+  const out: { path: string; member: string }[] = [];
+  (bindings.caller ?? []).forEach((path, i) => out.push({ path, member: `bindings.caller[${i}]` }));
+  for (const [role, b] of Object.entries(bindings.roles ?? {})) {
+    (b.policies ?? []).forEach((path, i) =>
+      out.push({ path, member: `bindings.roles${key(role)}.policies[${i}]` }),
+    );
+    if (b.trust) out.push({ path: b.trust, member: `bindings.roles${key(role)}.trust` });
+  }
+  return out;
+}
+
+/** Both sets of bindings: callers concatenated, roles merged by key (the second's trust wins). */
+function mergeBindings(a: Bindings, b: Bindings): Bindings {
+  const out: Bindings = {};
+  const caller = [...(a.caller ?? []), ...(b.caller ?? [])];
+  if (caller.length > 0) out.caller = caller;
+  const keys = new Set([...Object.keys(a.roles ?? {}), ...Object.keys(b.roles ?? {})]);
+  if (keys.size > 0) {
+    out.roles = {};
+    for (const k of keys) {
+      const x = a.roles?.[k] ?? {};
+      const y = b.roles?.[k] ?? {};
+      const policies = [...(x.policies ?? []), ...(y.policies ?? [])];
+      const trust = y.trust ?? x.trust;
+      out.roles[k] = { ...(policies.length > 0 ? { policies } : {}), ...(trust ? { trust } : {}) };
+    }
+  }
+  return out;
+}
+
+export const displayName = (path: string, cwd: string): string => toPosix(relative(cwd, path)) || path;
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}

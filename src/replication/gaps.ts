@@ -1,0 +1,130 @@
+/**
+ * Gaps between what a principal's policies allow and what replication needs, and how to report
+ * them: a missing grant on the policy to change, a blocking Deny where it is.
+ */
+import { evaluate, type Evaluation, type Request } from '../iam/evaluate.js';
+import { statementsOf, type Statement } from '../iam/policy.js';
+import type { Path, PolicyDoc } from '../model.js';
+import type { Level, RuleContext } from '../rule.js';
+import { statementFor, type Grant } from './catalogue.js';
+
+export interface Gap {
+  grant: Grant;
+  /** Actions no statement allows. */
+  missing: string[];
+  /** Actions an explicit Deny blocks, with the deciding Deny statements. */
+  denied: { action: string; by: Statement[] }[];
+  /** --explain lines for the actions that are not allowed. */
+  explain: string[];
+}
+
+/** Which actions of each grant the policies do not allow; 'conditional' counts as allowed (cannot tell). */
+export function gaps(
+  policies: readonly PolicyDoc[],
+  grants: readonly Grant[],
+  extra: Pick<Request, 'principal'> = {},
+): Gap[] {
+  const out: Gap[] = [];
+  for (const grant of grants) {
+    const gap: Gap = { grant, missing: [], denied: [], explain: [] };
+    for (const action of grant.actions) {
+      const request: Request = { action, resource: grant.resource, ...extra };
+      if (grant.context) request.context = grant.context;
+      const e = evaluate(policies, request);
+      if (e.decision === 'allowed' || e.decision === 'conditional') continue;
+      if (e.decision === 'explicit-deny') gap.denied.push({ action, by: e.deniedBy });
+      else gap.missing.push(action);
+      gap.explain.push(...explainLines(e, `${action} on ${grant.resource}`));
+    }
+    if (gap.missing.length > 0 || gap.denied.length > 0) out.push(gap);
+  }
+  return out;
+}
+
+/** A statement's place, for messages: `role-policy.json Statement[2] (Sid ReadSource)`. */
+export function where(s: Statement): string {
+  return `${s.policy.file.name} ${pathText([...s.policy.root, ...s.path])}${s.sid !== undefined ? ` (Sid ${s.sid})` : ''}`;
+}
+
+export function pathText(path: Path): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(root)';
+}
+
+/** The trace of one evaluation as --explain lines. */
+export function explainLines(e: Evaluation, what: string): string[] {
+  const lines = [`${what}: ${e.decision}`];
+  if (e.trace.length === 0) lines.push('  no statement in the policies considered');
+  for (const t of e.trace) lines.push(`  ${where(t.statement)}: ${t.outcome}: ${t.why}`);
+  return lines;
+}
+
+/** The document to add a missing grant to: the first one the user owns (not an AWS or customer managed policy). */
+export const targetOf = (policies: readonly PolicyDoc[]): PolicyDoc | undefined =>
+  policies.find((p) => p.policyArn === undefined && p.origin !== 'get-policy-version') ?? policies[0];
+
+/** Path of the `Statement` element (where a missing statement goes). */
+export const STATEMENT: Path = ['Statement'];
+
+export const list = (items: readonly string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+
+export interface GapReport {
+  /** Who lacks the permission, for messages: 'the caller', 'role S3TablesReplicationRole'. */
+  who: string;
+  /** Where the missing statement goes. */
+  target: PolicyDoc;
+  level?: Level;
+  /** For resource policies: the principal the pasted statement names. */
+  principal?: string;
+  /** Appended to messages, e.g. ' (the S3 User Guide asks for it)'. */
+  because?: string;
+  /** Describes a grant's resource for messages (e.g. naming a destination). */
+  describe?: (grant: Grant) => string;
+}
+
+/** Reports each gap: a missing grant on the target's Statement element, a blocking Deny at the Deny. */
+export function reportGaps(ctx: Pick<RuleContext, 'report'>, found: readonly Gap[], o: GapReport): void {
+  const on = o.describe ?? ((g: Grant) => g.resource);
+  const sids = new Set(statementsOf(o.target).map((s) => s.sid));
+  const into = `the Statement array of ${o.target.name !== undefined ? `policy ${o.target.name} in ` : ''}${o.target.file.name}`;
+  for (const gap of found) {
+    if (gap.missing.length > 0) {
+      const statement = statementFor(gap.grant, gap.missing, o.principal);
+      // Sids must stay unique in a policy: a pasted statement whose Sid is taken goes without one.
+      if (sids.has(gap.grant.sid)) delete statement['Sid'];
+      ctx.report({
+        doc: o.target,
+        path: STATEMENT,
+        ...(o.level ? { level: o.level } : {}),
+        message: `${o.who} is not allowed ${list(gap.missing)} on ${on(gap.grant)}${o.because ?? ''}; add the statement`,
+        fix: { description: `add to ${into}`, value: statement },
+        explain: gap.explain,
+      });
+    }
+    for (const { action, by } of gap.denied) {
+      for (const s of by) {
+        ctx.report({
+          doc: s.policy,
+          path: s.path,
+          ...(o.level ? { level: o.level } : {}),
+          message: `this Deny stops ${o.who} from ${action} on ${on(gap.grant)}${o.because ?? ''}; narrow it so it does not match`,
+          fix: {
+            description: `narrow the Deny; what it must leave allowed`,
+            value: statementFor(gap.grant, [action], o.principal),
+          },
+          explain: gap.explain,
+        });
+      }
+    }
+  }
+}
+
+/**
+ * With some of the principal's policies unknown (attached managed policies not among the inputs),
+ * a grant that seems missing may be in them: keep only what the known policies prove (a Deny).
+ */
+export const provable = (found: readonly Gap[], unknown: readonly string[]): Gap[] =>
+  unknown.length === 0 ? [...found] : found.map((g) => ({ ...g, missing: [] }));
+
+export const unknownReason = (who: string, unknown: readonly string[]): string =>
+  `${who}: attached policies ${unknown.join(', ')} are not among the inputs (account authorization details list a policy's document in Policies), so missing grants were not reported`;
