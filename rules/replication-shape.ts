@@ -1,4 +1,4 @@
-import { replicationShape } from '../src/load/shape.js';
+import { replicationShape } from '../src/replication/shape.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({

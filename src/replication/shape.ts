@@ -5,8 +5,7 @@ import {
   type ValidationError,
   type Validator,
 } from '../generated/validators.js';
-import type { ReplicationDoc } from '../model.js';
-import type { Path } from '../model.js';
+import { isUnknown, type Path, type ReplicationDoc } from '../model.js';
 import { describeType, memberLabel } from '../values.js';
 
 /** One shape problem: where (relative to the document's root) and what to change. */
@@ -132,12 +131,24 @@ function problems(validate: Validator, data: unknown, root: Noun): ShapeProblem[
   }
   const out: ShapeProblem[] = [];
   for (const error of errors) {
+    // A value that cannot be known (an unresolved template reference) is "cannot tell", not a wrong type.
+    if (throughUnknown(data, pointerToPath(error.instancePath, data))) continue;
     const missing = error.keyword === 'required' ? String(error.params['missingProperty']) : undefined;
     if (missing !== undefined && meant.has(`${error.instancePath}\u0000${missing}`)) continue;
     const problem = translate(error, data, root);
     if (problem) out.push(problem);
   }
   return out;
+}
+
+function throughUnknown(data: unknown, path: Path): boolean {
+  let node = data;
+  if (isUnknown(node)) return true;
+  for (const segment of path) {
+    node = step(node, segment);
+    if (isUnknown(node)) return true;
+  }
+  return false;
 }
 
 /** The member an unknown member was meant to be, when that is clear. */
