@@ -41,7 +41,7 @@ export default tseslint.config(
   layer(['src/**/*.ts', 'rules/**/*.ts'], [AWS]),
   // Leaves: the model, value and text helpers, the result types.
   layer(
-    ['src/model.ts', 'src/values.ts', 'src/text.ts', 'src/result.ts', 'src/errors.ts'],
+    ['src/model.ts', 'src/values.ts', 'src/text.ts', 'src/result.ts', 'src/errors.ts', 'src/deps.ts'],
     [
       AWS,
       no(['./*', '!./model.js', '!./values.js'], 'A leaf module imports only the model and value helpers.'),
@@ -63,7 +63,15 @@ export default tseslint.config(
     [
       AWS,
       no(
-        ['../*', '!../model.js', '!../values.js', '!../text.js', '!../errors.js', '../../rules/*'],
+        [
+          '../*',
+          '!../model.js',
+          '!../values.js',
+          '!../text.js',
+          '!../errors.js',
+          '!../deps.js',
+          '../../rules/*',
+        ],
         'The loader reads and classifies: it knows no engine, rule, link or reporter.',
       ),
     ],

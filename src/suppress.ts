@@ -3,7 +3,7 @@
  * `suppressions`, and reports the suppressions that matched nothing (`unused-suppression`).
  */
 import { relative, resolve } from 'node:path';
-import { minimatch } from 'minimatch';
+import { minimatch } from './deps.js';
 import type { LoadedConfig, Suppression } from './config.js';
 import { finish } from './engine.js';
 import { JsonFile } from './load/json.js';

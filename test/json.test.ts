@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildTree, locate } from '../src/load/json.js';
+import { findNodeAtLocation, parseTree } from 'jsonc-parser';
+import { JsonLocator } from '../src/load/locate.js';
 import { lineStarts, position } from '../src/text.js';
 import { pathLabel } from '../src/values.js';
 import type { Path } from '../src/rule.js';
 
 type Json = unknown;
+
+const locate = (text: string, path: Path) => new JsonLocator(text).locate(path);
 
 const isObject = (v: Json): v is Record<string, Json> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -43,7 +46,7 @@ describe('locate (JSON path → character range)', () => {
   it('returns the exact range of an existing node', () => {
     fc.assert(
       fc.property(document, ({ text, value, path }) => {
-        const found = locate(buildTree(text), path);
+        const found = locate(text, path);
         expect(found.found).toBe(path.length);
         const slice = text.slice(found.offset, found.offset + found.length);
         // The range holds exactly the node: it parses to the node's value, with no surrounding space.
@@ -70,8 +73,8 @@ describe('locate (JSON path → character range)', () => {
           if (Array.isArray(existing) ? typeof bad === 'number' && bad < existing.length : false) return;
           if (isObject(existing) && Object.prototype.hasOwnProperty.call(existing, String(bad))) return;
           const full = [...doc.path, bad, ...tail];
-          const found = locate(buildTree(doc.text), full);
-          const ancestor = locate(buildTree(doc.text), doc.path);
+          const found = locate(doc.text, full);
+          const ancestor = locate(doc.text, doc.path);
           expect(found).toEqual({ offset: ancestor.offset, length: ancestor.length, found: doc.path.length });
         },
       ),
@@ -79,16 +82,39 @@ describe('locate (JSON path → character range)', () => {
     );
   });
 
+  it('agrees with jsonc-parser position trees (the former locator) on every existing path', () => {
+    fc.assert(
+      fc.property(document, ({ text, path }) => {
+        const tree = parseTree(text);
+        const node = tree && (path.length === 0 ? tree : findNodeAtLocation(tree, [...path]));
+        if (!node) throw new Error('jsonc-parser found no node');
+        expect(locate(text, path)).toEqual({ offset: node.offset, length: node.length, found: path.length });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('locates many members of one object with one scan of it (10,000 keys)', () => {
+    const text = JSON.stringify({
+      c: Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i])),
+    });
+    const locator = new JsonLocator(text);
+    for (let i = 0; i < 10_000; i += 997) {
+      const found = locator.locate(['c', `k${i}`]);
+      expect(text.slice(found.offset, found.offset + found.length)).toBe(String(i));
+    }
+  });
+
   it('finds duplicate keys by the last occurrence, as JSON.parse keeps it', () => {
     const text = '{"a": 1, "a": [true]}';
-    const found = locate(buildTree(text), ['a', 0]);
+    const found = locate(text, ['a', 0]);
     expect(text.slice(found.offset, found.offset + found.length)).toBe('true');
   });
 
   it('does not mistake Object.prototype names for members', () => {
     const text = '{"x": {"y": 1}}';
     for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
-      expect(locate(buildTree(text), ['x', name])).toMatchObject({ found: 1, offset: 6 });
+      expect(locate(text, ['x', name])).toMatchObject({ found: 1, offset: 6 });
     }
   });
 

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { Minimatch } from 'minimatch';
+import { minimatchLib } from '../deps.js';
 import { UsageError } from '../errors.js';
 
 export interface Target {
@@ -123,7 +123,7 @@ function walk(root: string, options: ExpandOptions, visit: (file: string) => voi
 /** Compiles globs once per scan (a scan tests every file against them). */
 export function matcher(globs: readonly string[], dot: boolean): (path: string) => boolean {
   const tests = globs.map((g) => {
-    const mm = new Minimatch(g, { dot });
+    const mm = new (minimatchLib().Minimatch)(g, { dot });
     // `**/*.json`, the default, is a suffix test (minimatch for ".", ".." and a trailing "/").
     const suffix = dot ? /^\*\*\/\*((?:\.[A-Za-z0-9_-]+)+)$/.exec(g)?.[1] : undefined;
     if (suffix === undefined) return (p: string) => mm.match(p);

@@ -1,14 +1,7 @@
-import {
-  parse as parseLoose,
-  parseTree,
-  printParseErrorCode,
-  type Node,
-  type ParseError,
-} from 'jsonc-parser';
+import type { ParseError } from 'jsonc-parser';
+import { jsoncParser } from '../deps.js';
 import type { Path, SourceFile, TextRange } from '../model.js';
-
-/** A positioned JSON syntax tree (jsonc-parser's), or null when the text cannot be positioned. */
-export type JsonTree = Node | null;
+import { JsonLocator } from './locate.js';
 
 export interface SyntaxProblem {
   message: string;
@@ -31,14 +24,18 @@ export function parseJson(text: string): { value: unknown } | { error: SyntaxPro
 function syntaxError(text: string, cause: unknown): SyntaxProblem {
   const errors: ParseError[] = [];
   try {
-    parseLoose(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    jsoncParser().parse(text, errors, {
+      disallowComments: true,
+      allowTrailingComma: false,
+      allowEmptyContent: false,
+    });
   } catch {
     // jsonc-parser recurses; absurd nesting overflows it. Fall back to V8's message below.
   }
   const first = errors[0];
   if (first) {
     return {
-      message: `invalid JSON: ${describe(printParseErrorCode(first.error))}`,
+      message: `invalid JSON: ${describe(jsoncParser().printParseErrorCode(first.error))}`,
       offset: first.offset,
       length: first.length,
     };
@@ -68,18 +65,9 @@ const describe = (code: string): string =>
     InvalidCharacter: 'invalid character in string',
   })[code] ?? code;
 
-/** Builds the position tree; null if the text defeats the parser (e.g. absurd nesting). */
-export function buildTree(text: string): JsonTree {
-  try {
-    return parseTree(text, [], { disallowComments: true }) ?? null;
-  } catch {
-    return null;
-  }
-}
-
-/** A JSON file: it locates paths with a position tree built on first use, so clean files never pay for one. */
+/** A JSON file: it locates paths by walking only the containers on them (see locate.ts), on first use. */
 export class JsonFile implements SourceFile {
-  #tree: JsonTree | undefined;
+  #locator: JsonLocator | undefined;
   #text: string;
   constructor(
     readonly name: string,
@@ -95,38 +83,10 @@ export class JsonFile implements SourceFile {
     this.#text = value;
   }
   locate(path: Path): TextRange {
-    this.#tree ??= buildTree(this.text);
-    const { offset, length } = locate(this.#tree, path);
+    this.#locator ??= new JsonLocator(this.text);
+    const { offset, length } = this.#locator.locate(path);
     return { offset, length };
   }
-}
-
-/**
- * The character range of `path`, or of its closest existing ancestor. Object members are found by
- * the last key of that name, as JSON.parse keeps the last duplicate.
- */
-export function locate(tree: JsonTree, path: Path): { offset: number; length: number; found: number } {
-  if (!tree) return { offset: 0, length: 0, found: 0 };
-  let node: Node = tree;
-  let found = 0;
-  for (const segment of path) {
-    const next = child(node, segment);
-    if (!next) break;
-    node = next;
-    found++;
-  }
-  return { offset: node.offset, length: node.length, found };
-}
-
-function child(node: Node, segment: string | number): Node | undefined {
-  const children = node.children ?? [];
-  if (node.type === 'array') return typeof segment === 'number' ? children[segment] : undefined;
-  if (node.type !== 'object') return undefined;
-  for (let i = children.length - 1; i >= 0; i--) {
-    const property = children[i];
-    if (property?.children?.[0]?.value === String(segment)) return property.children[1];
-  }
-  return undefined;
 }
 
 /** Depth of nesting; recursion stops past `limit`, so the stack stays shallow whatever the input. */
