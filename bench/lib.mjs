@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
-export const CLI = join(ROOT, 'dist/cli.js');
+export const CLI = join(ROOT, 'dist/cli.cjs');
 
 /**
  * Peak RSS of a child: GNU time's %M (KiB) when /usr/bin/time exists, otherwise a preload that

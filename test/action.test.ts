@@ -127,7 +127,7 @@ describe('action.yml', () => {
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(step.env ?? {})) {
         env[k] = v
-          .replace('${{ github.action_path }}/dist/cli.js', CLI)
+          .replace('${{ github.action_path }}/dist/cli.cjs', CLI)
           .replace(/\$\{\{ inputs\.([a-z-]+) \}\}/, (_m, name: string) => values[name] ?? '');
         expect(env[k], k).not.toContain('${{');
       }

@@ -56,6 +56,7 @@ describe('the packed tarball', () => {
       'package.json',
       'README.md',
       'LICENSE',
+      'dist/cli.cjs',
       'dist/cli.js',
       'dist/index.js',
       'dist/types/src/index.d.ts',

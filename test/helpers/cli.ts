@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './cases.js';
 
-export const CLI = join(ROOT, 'dist/cli.js');
+export const CLI = join(ROOT, 'dist/cli.cjs');
 
 export interface CliRun {
   status: number | null;
