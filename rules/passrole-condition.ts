@@ -1,5 +1,5 @@
 import { evaluate } from '../src/iam/evaluate.js';
-import { statementsOf, type Statement } from '../src/iam/policy.js';
+import { normalize, type Statement } from '../src/iam/policy.js';
 import { matchAction } from '../src/iam/wildcard.js';
 import type { RoleRef } from '../src/model.js';
 import type { PolicyDoc } from '../src/model.js';
@@ -30,6 +30,8 @@ export default defineRule({
       if (role) roles.push({ role, dir: dirOf(doc.file.name) });
     }
     if (roles.length === 0) return;
+    const byDir = new Map<string, typeof roles>();
+    for (const r of roles) byDir.set(r.dir, [...(byDir.get(r.dir) ?? []), r]);
     const reported = new Map<Statement, Set<string>>();
     // Each policy is graded on its own: the statement to change is in it. With the caller known,
     // only its policies: another principal may rightly pass the role elsewhere.
@@ -38,7 +40,7 @@ export default defineRule({
     ).filter(mayAllowPassRole);
     for (const policy of graded) {
       // Against the roles of the configurations in its own folder, if any (one setup per folder).
-      const near = roles.filter((r) => r.dir === dirOf(policy.file.name));
+      const near = byDir.get(dirOf(policy.file.name)) ?? [];
       const against = new Map((near.length > 0 ? near : roles).map((r) => [r.role.arn, r.role]));
       for (const role of against.values()) {
         const grant: Grant = {
@@ -97,9 +99,12 @@ export default defineRule({
   },
 });
 
-/** A cheap pre-filter (most policies of an account never mention PassRole): can any Allow match it? */
+/**
+ * A cheap pre-filter (most policies of an account never mention PassRole): can any Allow match it?
+ * Normalised without the cache: 10,000 policies that fail it should not stay in memory as statements.
+ */
 const mayAllowPassRole = (policy: PolicyDoc): boolean =>
-  statementsOf(policy).some(
+  normalize(policy).some(
     (s) =>
       s.effect === 'Allow' &&
       (s.notAction
