@@ -12,6 +12,7 @@ import { displayName } from './plan.js';
 import type { Finding, Level } from './result.js';
 import type { Rule } from './rule.js';
 import { toPosix } from './load/files.js';
+import { globMatchCodeUnits } from './iam/match.js';
 import { isObject } from './values.js';
 
 /** The rule whose findings this stage emits. */
@@ -121,13 +122,9 @@ export function configRelative(file: string, loaded: LoadedConfig, cwd: string):
   return toPosix(relative(loaded.dir, resolve(cwd, file)));
 }
 
-/** ARN wildcards as IAM writes them: `*` any run of characters, `?` one; case-sensitive. */
-function arnPattern(glob: string): RegExp {
-  const body = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 's');
+/** ARN wildcards as IAM writes them: `*` any run of characters, `?` one; case-sensitive; linear time. */
+function arnPattern(glob: string): { test(arn: string): boolean } {
+  return { test: (arn) => globMatchCodeUnits(glob, arn) };
 }
 
 /**

@@ -1,7 +1,8 @@
 /** What an Action / NotAction value names, according to the service data. */
 import { KNOWN_MISSPELLINGS, service, servicePrefixes, type ActionInfo, type ServiceData } from './data.js';
 import { closest } from './closest.js';
-import { globToRegExp, hasWildcard } from './wildcard.js';
+import { compileGlob, run } from './match.js';
+import { hasWildcard } from './wildcard.js';
 
 export type ActionResolution =
   /** `*`, or a wildcard in the service prefix: cannot be narrowed to one service's actions. */
@@ -54,11 +55,11 @@ function resolve(value: string, lower: string): ActionResolution {
       ? { kind: 'unknown-action', service: data, suggestion: `${data.prefix}:${suggestion}` }
       : { kind: 'unknown-action', service: data };
   }
-  const re = globToRegExp(name, true);
+  const glob = compileGlob(name, true);
   return {
     kind: 'actions',
     service: data,
-    actions: [...data.actions.values()].filter((a) => re.test(a.name)),
+    actions: [...data.actions.values()].filter((a) => run(glob, a.name)),
   };
 }
 

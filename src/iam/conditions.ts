@@ -7,7 +7,8 @@
  * operator never matches a multivalued key.
  */
 import type { ConditionEntry } from './policy.js';
-import { globToRegExp, hasWildcard } from './wildcard.js';
+import { ANY, globMatch, ONE, ProgramBuilder, run, type Program } from './match.js';
+import { hasWildcard } from './wildcard.js';
 
 export type Tri = true | false | 'unknown';
 
@@ -30,18 +31,24 @@ interface BaseOp {
   negated: boolean;
 }
 
-const ESCAPES: Record<string, string> = { '*': '*', '?': '?', $: '$' };
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// A Map: the key comes from policy text (`${constructor}` must not reach Object.prototype).
+const ESCAPES = new Map([
+  ['*', '*'],
+  ['?', '?'],
+  ['$', '$'],
+]);
 
 /**
- * Substitutes `${...}` in a policy value. `like`: returns a regex source where `*`/`?` are wildcards and
- * substituted text is literal; otherwise the plain text.
+ * Substitutes `${...}` in a policy value. `like`: returns a matching program where `*`/`?` are
+ * wildcards and substituted text is literal; otherwise the plain text.
  */
-export function expandVariables(value: string, lookup: Lookup, like: boolean): VarValue {
+export function expandVariables(value: string, lookup: Lookup, like: true): Program | null | undefined;
+export function expandVariables(value: string, lookup: Lookup, like: false): VarValue;
+export function expandVariables(value: string, lookup: Lookup, like: boolean): Program | VarValue {
   let out = '';
+  const program = like ? new ProgramBuilder(false) : undefined;
   let unknown = false;
   let i = 0;
-  const lit = (t: string): string => (like ? escapeRe(t) : t);
   while (i < value.length) {
     const ch = value[i]!;
     if (ch === '$' && value[i + 1] === '{') {
@@ -49,9 +56,9 @@ export function expandVariables(value: string, lookup: Lookup, like: boolean): V
       if (end !== -1) {
         const inner = value.slice(i + 2, end);
         i = end + 1;
-        const escaped = ESCAPES[inner];
+        const escaped = ESCAPES.get(inner);
         if (escaped !== undefined) {
-          out += lit(escaped);
+          out += escaped;
           continue;
         }
         let key = inner.trim();
@@ -66,29 +73,20 @@ export function expandVariables(value: string, lookup: Lookup, like: boolean): V
         }
         const v = lookup(key.toLowerCase());
         if (v === undefined) unknown = true;
-        else if (v !== null && v !== '') out += lit(v);
-        else if (dflt !== undefined) out += lit(dflt);
+        else if (v !== null && v !== '') out += v;
+        else if (dflt !== undefined) out += dflt;
         else return null;
         continue;
       }
     }
-    if (like && ch === '*') out += '[\\s\\S]*';
-    else if (like && ch === '?') out += '[\\s\\S]';
-    else out += lit(ch);
+    if (program && (ch === '*' || ch === '?')) {
+      program.text(out).wildcard(ch === '*' ? ANY : ONE);
+      out = '';
+    } else out += ch;
     i++;
   }
-  return unknown ? undefined : out;
-}
-
-const likeCache = new Map<string, RegExp>();
-function likeRegExp(source: string): RegExp {
-  let re = likeCache.get(source);
-  if (!re) {
-    re = new RegExp(`^${source}$`, 'u');
-    if (likeCache.size > 10_000) likeCache.clear();
-    likeCache.set(source, re);
-  }
-  return re;
+  if (unknown) return undefined;
+  return program ? program.text(out).build() : out;
 }
 
 /** A string value with variables substituted, for the exact-comparison operators. */
@@ -101,9 +99,9 @@ const text =
   };
 
 const likeTest = (r: string, p: string, lookup: Lookup | undefined): boolean | 'invalid' | 'unknown' => {
-  if (!lookup || !p.includes('${')) return hasWildcard(p) ? globToRegExp(p, false).test(r) : r === p;
+  if (!lookup || !p.includes('${')) return hasWildcard(p) ? globMatch(p, r, false) : r === p;
   const v = expandVariables(p, lookup, true);
-  return v === undefined ? 'unknown' : v === null ? 'invalid' : likeRegExp(v).test(r);
+  return v === undefined ? 'unknown' : v === null ? 'invalid' : run(v, r);
 };
 
 const strEq = text((r, p) => r === p);
@@ -246,16 +244,17 @@ const arnLike: ValueTest = (r, p, lookup) => {
   // Variables are substituted only in the resource part (after the fifth colon).
   for (let i = 0; i < 5; i++) {
     const part = pp[i]!;
-    if (!(hasWildcard(part) ? globToRegExp(part, false).test(rp[i]!) : part === rp[i])) return false;
+    if (!(hasWildcard(part) ? globMatch(part, rp[i]!, false) : part === rp[i])) return false;
   }
   return likeTest(rp[5]!, pp[5]!, lookup);
 };
 const binary = text((r, p) => r === p);
 
-const OPS: Record<string, BaseOp> = {};
+// A Map: operator names come from policy text (`constructor` must not reach Object.prototype).
+const OPS = new Map<string, BaseOp>();
 const NAMES: string[] = [];
 const def = (name: string, test: ValueTest, negated: boolean): void => {
-  OPS[name.toLowerCase()] = { test, negated };
+  OPS.set(name.toLowerCase(), { test, negated });
   NAMES.push(name);
 };
 def('StringEquals', strEq, false);
@@ -321,7 +320,7 @@ export function parseOperator(operator: string): ParsedOperator {
     name = name.slice(0, -'ifexists'.length);
   }
   const base: BaseOp | 'null' | undefined =
-    name === 'null' ? (set || ifExists ? undefined : 'null') : OPS[name];
+    name === 'null' ? (set || ifExists ? undefined : 'null') : OPS.get(name);
   parsed = { ifExists, ...(set ? { set } : {}), ...(base ? { base } : {}) };
   opCache.set(operator, parsed);
   return parsed;

@@ -156,6 +156,8 @@ export class KeySet {
         i % 2 === 1 ? (part === '/tag-key' ? '/.+' : '.+') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
       )
       .join('');
+    // Built from the shipped data, never from policy text: each template has one placeholder, so
+    // `^literal.+literal$` is anchored with a single `.+` and runs in time linear in the key.
     this.templates.push({ re: new RegExp(`^${source}$`, 'i'), info });
   }
 

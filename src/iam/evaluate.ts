@@ -7,7 +7,8 @@ import type { PolicyDoc } from '../model.js';
 import type { ConditionEntry, PrincipalSpec, Statement } from './policy.js';
 import { statementsOf } from './policy.js';
 import { isObject } from '../values.js';
-import { globToRegExp, hasWildcard } from './wildcard.js';
+import { compileGlob, run, type Program } from './match.js';
+import { hasWildcard } from './wildcard.js';
 import {
   coversTokens,
   intersectsTokens,
@@ -74,7 +75,7 @@ export interface Evaluation {
   trace: Trace[];
 }
 
-type ActionMatcher = { lower: string } | { re: RegExp };
+type ActionMatcher = { lower: string } | { any: true } | { glob: Program };
 
 /** A statement pre-compiled once (cached per Statement object, which statementsOf caches per document). */
 interface Compiled {
@@ -98,8 +99,8 @@ const COMPILED = Symbol('compiled');
 type WithCompiled = Statement & { [COMPILED]?: Compiled };
 
 function actionMatcher(pattern: string): ActionMatcher {
-  if (pattern === '*') return { re: /^/ };
-  return hasWildcard(pattern) ? { re: globToRegExp(pattern, true) } : { lower: pattern.toLowerCase() };
+  if (pattern === '*') return { any: true };
+  return hasWildcard(pattern) ? { glob: compileGlob(pattern, true) } : { lower: pattern.toLowerCase() };
 }
 
 function compile(st: Statement): Compiled {
@@ -129,7 +130,7 @@ function compile(st: Statement): Compiled {
 }
 
 const actionMatches = (m: ActionMatcher, lowerAction: string): boolean =>
-  'lower' in m ? m.lower === lowerAction : m.re.test(lowerAction);
+  'lower' in m ? m.lower === lowerAction : 'any' in m || run(m.glob, lowerAction);
 
 /** The request, prepared once per evaluate() call. */
 interface Prepared {
@@ -209,13 +210,13 @@ function patternResult(pattern: Pattern, p: Prepared, wide: boolean): Tri | 'non
     // The ARN fields and resource type before the variable may already rule the request out.
     // (Same relation as below: for a pattern request, can it overlap / cover it at all?)
     const head = !p.pattern
-      ? pattern.headRe!.test(p.request.resource)
+      ? run(pattern.headProgram!, p.request.resource)
       : wide
         ? intersectsTokens(pattern.head!, p.pattern)
         : coversTokens(pattern.head!, p.pattern);
     return head ? resolved : false;
   }
-  if (!p.pattern) return resolved.re.test(p.request.resource);
+  if (!p.pattern) return run(resolved.program, p.request.resource);
   return wide ? intersectsTokens(resolved.tokens, p.pattern) : coversTokens(resolved.tokens, p.pattern);
 }
 

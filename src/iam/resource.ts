@@ -6,6 +6,7 @@
  * `${*}`, `${?}`, `${$}` stand for the literal characters.
  */
 import type { VarValue } from './conditions.js';
+import { ANY, ONE_IN_SEG, ProgramBuilder, run, SEG, type Program } from './match.js';
 
 /** A pattern element: literal text, `?` (one non-colon character), `*` within a segment, `*` across colons. */
 export type Token =
@@ -21,18 +22,21 @@ export interface Pattern {
   /** Has policy variables to resolve. */
   vars: boolean;
   /** Compiled once when there are no variables. */
-  re?: RegExp;
+  program?: Program;
   /**
    * With variables: the part before them that decides alone (the five ARN fields and the resource type,
    * e.g. `arn:aws:iam::1:role/`) followed by `*`. A request it rejects is a definite no-match.
    */
   head?: Token[];
-  headRe?: RegExp;
-  /** With variables: regex source of each static run, and the variables between them. */
-  pieces?: (string | Extract<Token, { k: 'var' }>)[];
+  headProgram?: Program;
 }
 
-const ESCAPES: Record<string, string> = { '${*}': '*', '${?}': '?', '${$}': '$' };
+// A Map: the key comes from policy text (`${constructor}` must not reach Object.prototype).
+const ESCAPES = new Map([
+  ['${*}', '*'],
+  ['${?}', '?'],
+  ['${$}', '$'],
+]);
 const patternCache = new Map<string, Pattern>();
 
 /**
@@ -51,7 +55,7 @@ export function parsePattern(source: string, variables = true): Pattern {
       const end = source.indexOf('}', i + 2);
       if (end !== -1) {
         const whole = source.slice(i, end + 1);
-        const escaped = ESCAPES[whole];
+        const escaped = ESCAPES.get(whole);
         if (escaped !== undefined) {
           tokens.push({ k: 'lit', c: escaped });
           i = end;
@@ -75,20 +79,10 @@ export function parsePattern(source: string, variables = true): Pattern {
   }
   const vars = tokens.some((t) => t.k === 'var');
   p = { source, tokens: normalizeRuns(tokens), vars };
-  if (!vars) p.re = new RegExp(`^${regexSource(p.tokens)}$`, 'u');
+  if (!vars) p.program = compileTokens(p.tokens);
   else {
     p.head = headOf(p.tokens);
-    p.pieces = [];
-    let run: Token[] = [];
-    for (const t of p.tokens) {
-      if (t.k !== 'var') run.push(t);
-      else {
-        p.pieces.push(regexSource(run), t);
-        run = [];
-      }
-    }
-    p.pieces.push(regexSource(run));
-    p.headRe = new RegExp(`^${regexSource(p.head)}$`, 'u');
+    p.headProgram = compileTokens(p.head);
   }
   if (patternCache.size > 20_000) patternCache.clear();
   patternCache.set(cacheKey, p);
@@ -149,70 +143,52 @@ function normalizeRuns(tokens: Token[]): Token[] {
   return out;
 }
 
-const SPECIAL = new Set('.*+?^${}()|[]\\');
-const escapeRe = (s: string): string => {
-  let out = '';
-  for (const c of s) out += SPECIAL.has(c) ? `\\${c}` : c;
-  return out;
-};
-
-export function regexSource(tokens: readonly Token[]): string {
-  let s = '';
+/** Tokens as a matching program (variables, which only the relations see, as `*`). */
+export function compileTokens(tokens: readonly Token[]): Program {
+  const b = new ProgramBuilder(false);
   for (const t of tokens) {
-    if (t.k === 'lit') s += escapeRe(t.c);
-    else if (t.k === 'q') s += '[^:]';
-    else if (t.k === 'seg') s += '[^:]*';
-    else if (t.k === 'any') s += '[\\s\\S]*';
-    else s += '[\\s\\S]*';
+    if (t.k === 'lit') b.text(t.c);
+    else b.wildcard(t.k === 'q' ? ONE_IN_SEG : t.k === 'seg' ? SEG : ANY);
   }
-  return s;
+  return b.build();
 }
 
-export type Resolved = { tokens: Token[]; re: RegExp } | 'unknown' | 'none';
-
-const resolvedRe = new Map<string, RegExp>();
+export type Resolved = { tokens: Token[]; program: Program } | 'unknown' | 'none';
 
 /** Substitutes variables: 'unknown' if one is not in the context, 'none' if it can have no value. */
 export function resolvePattern(p: Pattern, lookup: (lowerKey: string) => VarValue): Resolved {
-  if (!p.vars) return { tokens: p.tokens, re: p.re! };
-  // Regex source from the precompiled static pieces and the escaped variable values.
-  let source = '';
+  if (!p.vars) return { tokens: p.tokens, program: p.program! };
   let unknown = false;
   const values: string[] = [];
-  for (const piece of p.pieces!) {
-    if (typeof piece === 'string') {
-      source += piece;
-      continue;
-    }
-    const v = lookup(piece.key);
-    let text: string;
-    if (v === undefined) {
-      unknown = true;
-      continue;
-    } else if (v !== null && v !== '') text = v;
-    else if (piece.dflt !== undefined) text = piece.dflt;
+  for (const t of p.tokens) {
+    if (t.k !== 'var') continue;
+    const v = lookup(t.key);
+    if (v === undefined) unknown = true;
+    else if (v !== null && v !== '') values.push(v);
+    else if (t.dflt !== undefined) values.push(t.dflt);
     else return 'none';
-    values.push(text);
-    source += escapeRe(text);
   }
   if (unknown) return 'unknown';
-  let re = resolvedRe.get(source);
-  if (!re) {
-    re = new RegExp(`^${source}$`, 'u');
-    if (resolvedRe.size > 20_000) resolvedRe.clear();
-    resolvedRe.set(source, re);
+  // Variable values are literal text (a `*` in one is not a wildcard).
+  const b = new ProgramBuilder(false);
+  let i = 0;
+  for (const t of p.tokens) {
+    if (t.k === 'lit') b.text(t.c);
+    else if (t.k === 'var') b.text(values[i++]!);
+    else b.wildcard(t.k === 'q' ? ONE_IN_SEG : t.k === 'seg' ? SEG : ANY);
   }
+  const program = b.build();
   let tokens: Token[] | undefined;
   return {
-    re,
+    program,
     // Only the pattern relations need tokens: build them on demand.
     get tokens(): Token[] {
       if (!tokens) {
         tokens = [];
-        let i = 0;
+        let j = 0;
         for (const t of p.tokens) {
           if (t.k !== 'var') tokens.push(t);
-          else for (const c of values[i++]!) tokens.push({ k: 'lit', c });
+          else for (const c of values[j++]!) tokens.push({ k: 'lit', c });
         }
       }
       return tokens;
@@ -228,7 +204,7 @@ const widen = (tokens: readonly Token[]): Token[] =>
 export function resourceMatches(pattern: string, resource: string): boolean {
   if (pattern === '*') return true;
   const p = parsePattern(pattern);
-  return p.re !== undefined && p.re.test(resource);
+  return p.program !== undefined && run(p.program, resource);
 }
 
 /**
@@ -261,30 +237,33 @@ function absorbs(p: Token, q: Token): boolean {
   return false;
 }
 
+/**
+ * Does p cover q (every string q matches, p matches)? covers(i, j): p from token i covers q from
+ * token j. Computed bottom-up a row of p at a time: O(|p| × |q|) time, O(|q|) memory, no recursion.
+ */
 export function coversTokens(p: readonly Token[], q: readonly Token[]): boolean {
   const n = p.length;
   const m = q.length;
-  const memo = new Int8Array((n + 1) * (m + 1)); // 0 unknown, 1 yes, 2 no
-  const go = (i: number, j: number): boolean => {
-    const idx = i * (m + 1) + j;
-    const seen = memo[idx]!;
-    if (seen) return seen === 1;
-    let r: boolean;
-    if (i === n) r = j === m;
-    else {
-      const pt = p[i]!;
-      if (isStar(pt)) r = go(i + 1, j) || (j < m && absorbs(pt, q[j]!) && go(i, j + 1));
+  let below = new Uint8Array(m + 1); // covers(i + 1, ·)
+  let row = new Uint8Array(m + 1); // covers(i, ·)
+  below[m] = 1; // covers(n, j) only for j = m
+  for (let i = n - 1; i >= 0; i--) {
+    const pt = p[i]!;
+    const star = isStar(pt);
+    for (let j = m; j >= 0; j--) {
+      let r: boolean;
+      // A star matches nothing more (i + 1), or takes q's token j and stays.
+      if (star) r = below[j] === 1 || (j < m && absorbs(pt, q[j]!) && row[j + 1] === 1);
       else if (j === m) r = false;
       else {
         const qt = q[j]!;
-        if (pt.k === 'lit') r = qt.k === 'lit' && qt.c === pt.c && go(i + 1, j + 1);
-        else r = absorbs(pt, qt) && go(i + 1, j + 1);
+        r = (pt.k === 'lit' ? qt.k === 'lit' && qt.c === pt.c : absorbs(pt, qt)) && below[j + 1] === 1;
       }
+      row[j] = r ? 1 : 0;
     }
-    memo[idx] = r ? 1 : 2;
-    return r;
-  };
-  return go(0, 0);
+    [below, row] = [row, below];
+  }
+  return below[0] === 1;
 }
 
 /** Can two tokens consume the same character? */
@@ -296,23 +275,31 @@ function overlap(a: Token, b: Token): boolean {
   return true;
 }
 
+/**
+ * Could some string match both? meet(i, j): a from token i and b from token j have a common
+ * string. Bottom-up over rows of a, as coversTokens: O(|a| × |b|) time, O(|b|) memory.
+ */
 export function intersectsTokens(a: readonly Token[], b: readonly Token[]): boolean {
   const n = a.length;
   const m = b.length;
-  const seen = new Uint8Array((n + 1) * (m + 1));
-  const stack: number[] = [0, 0];
-  while (stack.length) {
-    const j = stack.pop()!;
-    const i = stack.pop()!;
-    const idx = i * (m + 1) + j;
-    if (seen[idx]) continue;
-    seen[idx] = 1;
-    if (i === n && j === m) return true;
+  let below = new Uint8Array(m + 1); // meet(i + 1, ·)
+  let row = new Uint8Array(m + 1); // meet(i, ·)
+  for (let i = n; i >= 0; i--) {
     const at = a[i];
-    const bt = b[j];
-    if (isStar(at)) stack.push(i + 1, j);
-    if (isStar(bt)) stack.push(i, j + 1);
-    if (at && bt && overlap(at, bt)) stack.push(isStar(at) ? i : i + 1, isStar(bt) ? j : j + 1);
+    const aStar = isStar(at);
+    for (let j = m; j >= 0; j--) {
+      const bt = b[j];
+      const bStar = isStar(bt);
+      let r = i === n && j === m;
+      // A star ends (move past it), or both take one character (a star stays where it is).
+      if (!r && aStar) r = below[j] === 1;
+      if (!r && bStar) r = row[j + 1] === 1;
+      if (!r && at && bt && !(aStar && bStar) && overlap(at, bt)) {
+        r = aStar ? row[j + 1] === 1 : bStar ? below[j] === 1 : below[j + 1] === 1;
+      }
+      row[j] = r ? 1 : 0;
+    }
+    [below, row] = [row, below];
   }
-  return false;
+  return below[0] === 1;
 }

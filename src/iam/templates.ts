@@ -4,7 +4,8 @@
  * never crosses a colon in the first five fields; a policy `*` that ends the pattern may (IAM).
  */
 import { resourceIntersects } from './resource.js';
-import { globToRegExp, hasWildcard } from './wildcard.js';
+import { globMatch } from './match.js';
+import { hasWildcard } from './wildcard.js';
 
 /** Splits at the first five colons: [arn, partition, service, region, account, resource]. */
 export function fields(value: string): string[] {
@@ -36,7 +37,7 @@ export function fieldIntersects(p: string, t: string): boolean {
   if (p === t || t === '*' || p === '*') return true;
   const pw = hasWildcard(p);
   if (!pw && !hasWildcard(t)) return false;
-  if (!pw) return globToRegExp(t, false).test(p);
+  if (!pw) return globMatch(t, p, false);
   // Literal text before the first wildcard of either side must agree, and after the last one.
   const head = Math.min(firstWildcard(p), firstWildcard(t));
   if (p.slice(0, head) !== t.slice(0, head)) return false;
