@@ -6,6 +6,7 @@
  */
 import type * as Crypto from 'node:crypto';
 import { createRequire } from 'node:module';
+import { crashSite } from './errors.js';
 import { normalize } from './iam/policy.js';
 import type { Doc, Model, Path, SourceFile } from './model.js';
 import { RULE_ERROR, type Finding, type Level } from './result.js';
@@ -45,7 +46,7 @@ export async function run(
     report: (report) => void raw.push({ rule: rule.id, level: report.level ?? rule.level, report }),
     skip: (reason) => options.skip?.(rule.id, reason),
   });
-  const crash = (rule: Rule, cause: unknown, doc?: Doc): void => {
+  const crash = (rule: Rule, cause: unknown, doc?: Doc, path: Path = []): void => {
     crashed = true;
     const file: SourceFile = doc?.file ?? model.files[0] ?? NO_FILE;
     const what = doc
@@ -56,7 +57,7 @@ export async function run(
       level: 'error',
       report: {
         doc: doc ?? { kind: 'file', file, root: [], data: undefined },
-        path: [],
+        path,
         message: `rule ${rule.id} failed${what}: ${cause instanceof Error ? cause.message : String(cause)}; its findings are missing (please report this)`,
         key: rule.id,
       },
@@ -68,7 +69,9 @@ export async function run(
     try {
       await rule.check(contextOf(rule));
     } catch (cause) {
-      crash(rule, cause);
+      // Where the evaluator was, when the error passed through it (tagCrash, src/errors.ts).
+      const site = crashSite(cause);
+      crash(rule, cause, site?.doc, site?.path);
     }
   }
 

@@ -7,6 +7,7 @@ import type { PolicyDoc } from '../model.js';
 import type { ConditionEntry, PrincipalSpec, Statement } from './policy.js';
 import { statementsOf } from './policy.js';
 import { isObject } from '../values.js';
+import { tagCrash } from '../errors.js';
 import { compileGlob, run, type Program } from './match.js';
 import { hasWildcard } from './wildcard.js';
 import {
@@ -391,8 +392,15 @@ export function evaluate(policies: readonly PolicyDoc[], request: Request): Eval
   for (const policy of policies) {
     const principalMatters = policy.policyType !== 'identity';
     for (const st of statementsOf(policy)) {
-      const c = compile(st);
-      const r = evaluateStatement(c, p, principalMatters);
+      let c: Compiled;
+      let r: ReturnType<typeof evaluateStatement>;
+      try {
+        c = compile(st);
+        r = evaluateStatement(c, p, principalMatters);
+      } catch (cause) {
+        // A rule that crashes here names this statement (src/engine.ts), not the first input.
+        throw tagCrash(cause, st.policy, st.path);
+      }
       trace.push({ statement: st, outcome: r.outcome, why: r.why });
       if (r.outcome === 'allows') allows.push(st);
       else if (r.outcome === 'denies') denies.push(st);
