@@ -9,6 +9,7 @@ import {
   type ServiceData,
 } from '../src/iam/data.js';
 import type { ConditionEntry } from '../src/iam/policy.js';
+import { parseOperator } from '../src/iam/conditions.js';
 import { closest } from '../src/iam/closest.js';
 import { defineRule, type Report } from '../src/rule.js';
 
@@ -113,7 +114,8 @@ function singleValued(
   info: ConditionKeyInfo | undefined,
 ): Omit<Report, 'doc' | 'path'> | undefined {
   const q = /^(ForAnyValue|ForAllValues):(.*)$/.exec(entry.operator);
-  if (!q || !info || !SINGLE_VALUED.has(info.type)) return undefined;
+  // An unknown operator (condition-operator reports it) has no plain form to suggest.
+  if (!q || !info || !SINGLE_VALUED.has(info.type) || !parseOperator(entry.operator).base) return undefined;
   const plain = q[2] ?? '';
   return {
     message:

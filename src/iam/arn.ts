@@ -321,7 +321,8 @@ function checkPartition(
 }
 
 function checkRegion(partition: string, region: string, warn: (m: string) => void): void {
-  const regex = PARTITIONS[partition];
+  // The partition comes from input: only own entries (`__proto__` is not a partition).
+  const regex = isPartition(partition) ? PARTITIONS[partition] : undefined;
   if (regex?.test(region)) return;
   const owner = partitionOfRegion(region);
   if (!owner) {
