@@ -238,10 +238,37 @@ function absorbs(p: Token, q: Token): boolean {
 }
 
 /**
+ * Both relations anchor both ends, so the literal text both patterns start (or end) with can be
+ * set aside, and literals that differ there decide at once: null. Keeps the DPs below small for
+ * ARNs that share their first fields.
+ */
+function trimLiterals(p: readonly Token[], q: readonly Token[]): [readonly Token[], readonly Token[]] | null {
+  let head = 0;
+  for (; head < p.length && head < q.length; head++) {
+    const a = p[head]!;
+    const b = q[head]!;
+    if (a.k !== 'lit' || b.k !== 'lit') break;
+    if (a.c !== b.c) return null;
+  }
+  let tail = 0;
+  for (; tail < p.length - head && tail < q.length - head; tail++) {
+    const a = p[p.length - 1 - tail]!;
+    const b = q[q.length - 1 - tail]!;
+    if (a.k !== 'lit' || b.k !== 'lit') break;
+    if (a.c !== b.c) return null;
+  }
+  if (head === 0 && tail === 0) return [p, q];
+  return [p.slice(head, p.length - tail), q.slice(head, q.length - tail)];
+}
+
+/**
  * Does p cover q (every string q matches, p matches)? covers(i, j): p from token i covers q from
  * token j. Computed bottom-up a row of p at a time: O(|p| × |q|) time, O(|q|) memory, no recursion.
  */
-export function coversTokens(p: readonly Token[], q: readonly Token[]): boolean {
+export function coversTokens(whole: readonly Token[], wholeQ: readonly Token[]): boolean {
+  const trimmed = trimLiterals(whole, wholeQ);
+  if (!trimmed) return false;
+  const [p, q] = trimmed;
   const n = p.length;
   const m = q.length;
   let below = new Uint8Array(m + 1); // covers(i + 1, ·)
@@ -279,7 +306,10 @@ function overlap(a: Token, b: Token): boolean {
  * Could some string match both? meet(i, j): a from token i and b from token j have a common
  * string. Bottom-up over rows of a, as coversTokens: O(|a| × |b|) time, O(|b|) memory.
  */
-export function intersectsTokens(a: readonly Token[], b: readonly Token[]): boolean {
+export function intersectsTokens(wholeA: readonly Token[], wholeB: readonly Token[]): boolean {
+  const trimmed = trimLiterals(wholeA, wholeB);
+  if (!trimmed) return false;
+  const [a, b] = trimmed;
   const n = a.length;
   const m = b.length;
   let below = new Uint8Array(m + 1); // meet(i + 1, ·)
