@@ -7,10 +7,11 @@ import coldStart from './cold-start.mjs';
 import evaluator from './evaluator.mjs';
 import { CLI, RSS_METHOD } from './lib.mjs';
 import manyPolicies from './many-policies.mjs';
+import pathological from './pathological.mjs';
 import setups from './setups.mjs';
 import statements from './statements.mjs';
 
-const SECTIONS = [coldStart, manyPolicies, setups, statements, evaluator];
+const SECTIONS = [coldStart, manyPolicies, setups, statements, evaluator, pathological];
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '11' }, only: { type: 'string', multiple: true } },

@@ -76,7 +76,8 @@ export interface Evaluation {
   trace: Trace[];
 }
 
-type ActionMatcher = { lower: string } | { any: true } | { glob: Program };
+/** One shape for all three kinds (`*`: neither set), so the hot check stays monomorphic. */
+type ActionMatcher = { lower: string | undefined; glob: Program | undefined };
 
 /** A statement pre-compiled once (cached per Statement object, which statementsOf caches per document). */
 interface Compiled {
@@ -100,8 +101,10 @@ const COMPILED = Symbol('compiled');
 type WithCompiled = Statement & { [COMPILED]?: Compiled };
 
 function actionMatcher(pattern: string): ActionMatcher {
-  if (pattern === '*') return { any: true };
-  return hasWildcard(pattern) ? { glob: compileGlob(pattern, true) } : { lower: pattern.toLowerCase() };
+  if (pattern === '*') return { lower: undefined, glob: undefined };
+  return hasWildcard(pattern)
+    ? { lower: undefined, glob: compileGlob(pattern, true) }
+    : { lower: pattern.toLowerCase(), glob: undefined };
 }
 
 function compile(st: Statement): Compiled {
@@ -131,7 +134,7 @@ function compile(st: Statement): Compiled {
 }
 
 const actionMatches = (m: ActionMatcher, lowerAction: string): boolean =>
-  'lower' in m ? m.lower === lowerAction : 'any' in m || run(m.glob, lowerAction);
+  m.lower !== undefined ? m.lower === lowerAction : m.glob === undefined || run(m.glob, lowerAction);
 
 /** The request, prepared once per evaluate() call. */
 interface Prepared {

@@ -29,6 +29,9 @@ export interface Pattern {
    */
   head?: Token[];
   headProgram?: Program;
+  /** With variables: the last values substituted and their program (requests repeat a context). */
+  lastValues?: string;
+  lastProgram?: Program;
 }
 
 // A Map: the key comes from policy text (`${constructor}` must not reach Object.prototype).
@@ -169,15 +172,21 @@ export function resolvePattern(p: Pattern, lookup: (lowerKey: string) => VarValu
     else return 'none';
   }
   if (unknown) return 'unknown';
-  // Variable values are literal text (a `*` in one is not a wildcard).
-  const b = new ProgramBuilder(false);
-  let i = 0;
-  for (const t of p.tokens) {
-    if (t.k === 'lit') b.text(t.c);
-    else if (t.k === 'var') b.text(values[i++]!);
-    else b.wildcard(t.k === 'q' ? ONE_IN_SEG : t.k === 'seg' ? SEG : ANY);
+  const key = values.length === 1 ? values[0]! : values.join('\u0000');
+  let program = p.lastValues === key ? p.lastProgram : undefined;
+  if (!program) {
+    // Variable values are literal text (a `*` in one is not a wildcard).
+    const b = new ProgramBuilder(false);
+    let i = 0;
+    for (const t of p.tokens) {
+      if (t.k === 'lit') b.text(t.c);
+      else if (t.k === 'var') b.text(values[i++]!);
+      else b.wildcard(t.k === 'q' ? ONE_IN_SEG : t.k === 'seg' ? SEG : ANY);
+    }
+    program = b.build();
+    p.lastValues = key;
+    p.lastProgram = program;
   }
-  const program = b.build();
   let tokens: Token[] | undefined;
   return {
     program,
