@@ -494,6 +494,19 @@ describe('input-keyed tables do not reach Object.prototype', () => {
   });
 });
 
+describe('resolved patterns', () => {
+  it('the last program is reused only for the same values (no separator collisions)', () => {
+    const p = parsePattern('arn:aws:iam::1:user/${a}*${b}');
+    const resolve = (a: string, b: string) => {
+      const r = resolvePattern(p, (k) => (k === 'a' ? a : b));
+      return typeof r === 'string' ? r : run(r.program, 'arn:aws:iam::1:user/x\u0000zy');
+    };
+    expect(resolve('x\u0000', 'y')).toBe(true);
+    expect(resolve('x', '\u0000y')).toBe(false);
+    expect(resolve('x\u0000', 'y')).toBe(true);
+  });
+});
+
 describe('ProgramBuilder', () => {
   it('a surrogate pair split between pieces is one character; runs of * are one', () => {
     const p = new ProgramBuilder(false).text('\ud83d').text('\ude00').wildcard(ONE).build();

@@ -172,7 +172,8 @@ export function resolvePattern(p: Pattern, lookup: (lowerKey: string) => VarValu
     else return 'none';
   }
   if (unknown) return 'unknown';
-  const key = values.length === 1 ? values[0]! : values.join('\u0000');
+  // Length-prefixed: values may contain any character, so no separator is safe.
+  const key = values.length === 1 ? values[0]! : values.map((v) => `${v.length}:${v}`).join('');
   let program = p.lastValues === key ? p.lastProgram : undefined;
   if (!program) {
     // Variable values are literal text (a `*` in one is not a wildcard).
