@@ -330,5 +330,10 @@ describe('suppressions', () => {
     const other = await run('arn:aws:iam::111122223333:role/Other');
     expect(other.suppressed).toHaveLength(0);
     expect(other.findings.map((f) => f.ruleId)).toEqual(['flag-trust']);
+    // Globs that made the old regular expression backtrack for minutes: matched in linear time.
+    expect((await run(`arn:aws:iam::*${'*a'.repeat(20)}*x`)).suppressed).toHaveLength(0);
+    expect((await run(`${'*'.repeat(40)}Replicator`)).suppressed).toHaveLength(1);
+    // `?` is one UTF-16 unit, as before.
+    expect((await run('arn:aws:iam::111122223333:role/Replicato?')).suppressed).toHaveLength(1);
   });
 });
