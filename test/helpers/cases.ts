@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONFIG_FILE, loadConfig } from '../../src/config.js';
-import { lint, type LintOptions } from '../../src/lint.js';
+import { lint, type LintOptions, type LintResult } from '../../src/lint.js';
 import registry from '../../rules/index.js';
 import { text } from '../../src/reporters/text.js';
 import type { Rule } from '../../src/rule.js';
@@ -30,19 +30,23 @@ interface CaseSpec {
 
 /** Lints one case folder with the given rules; returns the text report (no colour). */
 export async function runCase(dir: string, rules: readonly Rule[]): Promise<string> {
+  return text(await lintCase(dir, rules), { color: false });
+}
+
+/** Lints one case folder with the given rules (and the case's `with` rules and config). */
+export async function lintCase(dir: string, rules: readonly Rule[]): Promise<LintResult> {
   const specFile = join(dir, 'case.json');
   const spec: CaseSpec = existsSync(specFile) ? (JSON.parse(readFileSync(specFile, 'utf8')) as CaseSpec) : {};
   const configFile = join(dir, CONFIG_FILE);
   const config = existsSync(configFile) ? loadConfig(configFile, dir) : undefined;
   const along = registry.filter((r) => spec.with?.includes(r.id));
-  const result = await lint(spec.paths ?? ['.'], {
+  return lint(spec.paths ?? ['.'], {
     ...spec.options,
     ...(config ? { config } : {}),
     cwd: dir,
     rules: [...along, ...rules],
     exclude: ['**/node_modules/**', 'case.json'],
   });
-  return text(result, { color: false });
 }
 
 /** Compares with an expectation file, or rewrites it under UPDATE_EXPECTED=1 (never in CI). */

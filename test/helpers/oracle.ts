@@ -412,6 +412,16 @@ export async function oracle(
 }
 
 /**
+ * How many cases a differential test generates: `full` in the integration suite, a tenth of it in the
+ * fast suite (vitest.config.ts sets S3TL_SUITE); `ORACLE_RUNS=<n>` sets the count in both.
+ */
+export function oracleRuns(full: number): number {
+  const set = process.env['ORACLE_RUNS'];
+  if (set !== undefined && set !== '') return Number(set);
+  return process.env['S3TL_SUITE'] === 'fast' ? Math.ceil(full / 10) : full;
+}
+
+/**
  * Runs `runs` generated cases through both evaluators; any disagreement fails with the (shrunk) case.
  * Cases are split over several test files so the suite uses every core.
  */
@@ -430,6 +440,6 @@ export async function differential(
         throw new Error(`disagreement: ours ${actual}, oracle ${expected}\n${input}`);
       }
     }),
-    { numRuns: Number(process.env['ORACLE_RUNS'] ?? runs) },
+    { numRuns: runs },
   );
 }
