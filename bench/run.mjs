@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import coldStart from './cold-start.mjs';
 import evaluator from './evaluator.mjs';
-import { CLI, RSS_METHOD } from './lib.mjs';
+import { CA_CERTS_WAS_SET, CLI, RSS_METHOD } from './lib.mjs';
 import manyPolicies from './many-policies.mjs';
 import pathological from './pathological.mjs';
 import setups from './setups.mjs';
@@ -22,7 +22,10 @@ if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run npm run build
 const chosen = SECTIONS.filter((s) => !values.only?.length || values.only.includes(s.name));
 
 console.log(`s3tables-lint bench: node ${process.version}, ${process.platform}/${process.arch}`);
-console.log(`median of ${runs} runs after one warm-up; peak RSS by ${RSS_METHOD}\n`);
+console.log(`median of ${runs} runs after one warm-up; peak RSS by ${RSS_METHOD}`);
+console.log(
+  `NODE_EXTRA_CA_CERTS: unset for every measured process${CA_CERTS_WAS_SET ? ' (it was set here)' : ''}\n`,
+);
 let missed = 0;
 for (const section of chosen) {
   console.log(`## ${section.title}`);
