@@ -99,4 +99,4 @@ it('every log passes the SARIF 2.1.0 schema and Sarif.Multitool (Gh;Sarif)', asy
   // Warnings do not fail the build; they are printed for whoever changes the reporter.
   const warnings = verdict.warnings.filter(ours);
   if (warnings.length > 0) console.warn(`Sarif.Multitool warnings:\n${warnings.join('\n')}`);
-});
+}, 300_000); // The Multitool takes 25 s on a quiet machine, minutes on a loaded one.
