@@ -18,7 +18,17 @@ import { Worker } from 'node:worker_threads';
 import { afterAll, expect, it } from 'vitest';
 import { ROOT } from './helpers/cases.js';
 import { CLI } from './helpers/cli.js';
-import { corpus, humanProblems, mutate, Rng, show, STACK, type Mutant, type Unit } from './helpers/fuzz.js';
+import {
+  corpus,
+  humanProblems,
+  mutate,
+  printable,
+  Rng,
+  show,
+  STACK,
+  type Mutant,
+  type Unit,
+} from './helpers/fuzz.js';
 import { schemaErrors } from './helpers/sarif.js';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] || 3000);
@@ -225,7 +235,7 @@ it.runIf(process.env['FUZZ'] === '1')(
         [
           `#${f.i} (FUZZ_SEED=${SEED} FUZZ_ONLY=${f.i}) ${f.unit}, mutated ${show(f.mutant.target)}:`,
           ...f.mutant.mutations.map((m) => `  ${m}`),
-          ...f.problems.map((p) => `  -> ${p.slice(0, 600)}`),
+          ...f.problems.map((p) => `  -> ${printable(p.slice(0, 600))}`),
         ].join('\n'),
       );
     expect(report.join('\n\n'), `${failures.length} failing mutants, kept in .tmp/fuzz/`).toBe('');

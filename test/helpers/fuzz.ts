@@ -305,7 +305,9 @@ function mutateJson(root: Json, rng: Rng): { root: Json; what: string } {
     return { root: box.root, what: `add ${slot.path}.${show(key)} = ${preview(v)}` };
   }
   if (op === 5 && Array.isArray(slot.parent)) {
-    const copies = rng.pick([2, 10, 100, 1_000]);
+    // At most about 1 MB of copies: the mutant stays a few MB whatever it repeats.
+    const size = (JSON.stringify(value) ?? '').length;
+    const copies = Math.max(1, Math.min(rng.pick([2, 10, 100, 1_000]), Math.floor(1_000_000 / (size + 1))));
     slot.parent.splice(Number(slot.key), 0, ...Array.from({ length: copies }, () => structuredClone(value)));
     return { root: box.root, what: `repeat ${slot.path} ×${copies + 1}` };
   }
@@ -330,7 +332,7 @@ export function show(v: unknown): string {
 
 function preview(v: Json): string {
   const s = show(v);
-  return s.length > 80 ? `${s.slice(0, 60)}… (${s.length} chars)` : s;
+  return s.length > 100 ? `${s.slice(0, 50)}…${s.slice(-40)} (${s.length} chars)` : s;
 }
 
 /** One byte-level mutation. */
@@ -408,6 +410,9 @@ const NAMES = [
   'sp ace%.json',
 ];
 
+/** A mutation that would make a file larger than this is dropped. */
+const MAX_CHARS = 8_000_000;
+
 export interface Mutant {
   files: { path: string; bytes: Buffer }[];
   /** What was done, in order: enough to rebuild a minimal example by hand. */
@@ -433,7 +438,15 @@ export function mutate(unit: Unit, rng: Rng): Mutant {
     }
     if (parsed !== undefined) {
       const { root, what } = mutateJson(parsed, rng);
-      bytes = Buffer.from(JSON.stringify(root, null, rng.pick([0, 2, 2, '\t'])) ?? 'null');
+      const indent = rng.pick([0, 2, 2, '\t']);
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(root, null, indent) ?? 'null';
+      } catch {
+        text = undefined; // too deep or too long to write: drop this mutation
+      }
+      if (text === undefined || text.length > MAX_CHARS) continue;
+      bytes = Buffer.from(text);
       mutations.push(`json: ${what}`);
     } else {
       const r = mutateBytes(bytes, rng);
@@ -460,7 +473,7 @@ export function humanProblems(name: string, output: string, lines?: number): str
   const m = CONTROL.exec(output);
   if (m) {
     const at = m.index;
-    const context = JSON.stringify(output.slice(Math.max(0, at - 40), at + 20));
+    const context = show(output.slice(Math.max(0, at - 40), at + 20));
     problems.push(`${name}: unescaped U+${m[0].codePointAt(0)?.toString(16).padStart(4, '0')} in ${context}`);
   }
   if (lines !== undefined) {
@@ -468,6 +481,15 @@ export function humanProblems(name: string, output: string, lines?: number): str
     if (actual !== lines) problems.push(`${name}: ${actual} lines for ${lines} expected (a forged line?)`);
   }
   return problems;
+}
+
+/** A report line with every control character but newline shown as an escape. */
+export function printable(s: string): string {
+  return s.replace(
+    // eslint-disable-next-line no-control-regex -- these are what must not reach the log raw
+    /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A Node stack trace in output: "    at fn (file:1:2)". */
