@@ -4,6 +4,7 @@ import { findConfig, loadConfig, type LoadedConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { link } from './link.js';
 import { lint, TOOL } from './lint.js';
+import { say } from './output.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from './load/files.js';
 import { load } from './load/index.js';
 import { onlyReplication, renderSuggestion, SUGGEST_FORMATS } from './replication/suggest.js';
@@ -98,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
     ...(values.caller !== undefined ? { callerPrincipal: values.caller } : {}),
     stdin: () => readFileSync(0),
   });
-  for (const note of result.notes) process.stderr.write(`s3tables-lint: ${note}\n`);
+  for (const note of result.notes) say(note);
   const color = useColor({
     noColor: values['no-color'] === true,
     env: process.env,
@@ -111,8 +112,8 @@ async function main(argv: string[]): Promise<number> {
 
   if (result.crashed) return 2;
   if (result.files === 0 && !values['allow-empty']) {
-    process.stderr.write(
-      `s3tables-lint: nothing to lint in ${paths.join(' ')}: no replication configuration or IAM document found (--allow-empty accepts that)\n`,
+    say(
+      `nothing to lint in ${paths.join(' ')}: no replication configuration or IAM document found (--allow-empty accepts that)`,
     );
     return 2;
   }
@@ -194,10 +195,10 @@ main(process.argv.slice(2)).then(
   },
   (cause: unknown) => {
     if (cause instanceof UsageError) {
-      process.stderr.write(`s3tables-lint: ${cause.message}\n`);
+      say(cause.message);
     } else {
       const message = cause instanceof Error ? cause.message : String(cause);
-      process.stderr.write(`s3tables-lint: internal error: ${message}\n`);
+      say(`internal error: ${message}`);
       if (process.env['S3TABLES_LINT_DEBUG'] && cause instanceof Error)
         process.stderr.write(`${cause.stack}\n`);
     }

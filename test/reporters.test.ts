@@ -161,7 +161,7 @@ describe('github reporter', () => {
     expect(github(result([base, odd]))).toBe(
       [
         '::error file=policies/role.json,line=3,col=81,endLine=3,endColumn=84,title=demo-rule::Resource "*" grants every table; name the table ARN.',
-        '::notice file=we%2Cird%3Aname%25.json,line=1,col=1,endLine=1,endColumn=2,title=demo-rule::line one%0Aline two: 100%25',
+        '::notice file=we%2Cird%3Aname%25.json,line=1,col=1,endLine=1,endColumn=2,title=demo-rule::line one\\nline two: 100%25',
         '2 problems (1 error, 0 warnings, 1 note)',
         '',
       ].join('\n'),

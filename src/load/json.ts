@@ -40,9 +40,15 @@ function syntaxError(text: string, cause: unknown): SyntaxProblem {
       length: first.length,
     };
   }
+  // V8's message quotes the input around the error: keep only its first words (no input bytes).
   const detail = cause instanceof Error ? cause.message : String(cause);
   const at = /position (\d+)/.exec(detail);
-  return { message: `invalid JSON: ${detail}`, offset: at ? Number(at[1]) : 0, length: 1 };
+  const what = /^[A-Za-z ]*/
+    .exec(detail)?.[0]
+    .replace(/ (in|at|after) JSON.*$/, '')
+    .trim()
+    .toLowerCase();
+  return { message: `invalid JSON: ${what || 'syntax error'}`, offset: at ? Number(at[1]) : 0, length: 1 };
 }
 
 const describe = (code: string): string =>

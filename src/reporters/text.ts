@@ -1,4 +1,5 @@
 import type { Finding, Level, LintResult } from '../result.js';
+import { escapeControl, logLine } from './escape.js';
 
 export interface TextOptions {
   color: boolean;
@@ -38,13 +39,14 @@ export function text(result: Pick<LintResult, 'findings'>, options: TextOptions)
   const paint = (code: string, s: string): string => (options.color ? `${code}${s}${RESET}` : s);
   const lines: string[] = [];
   for (const f of findings) {
+    // Everything from input is escaped (a file name, a policy value): no line can be forged.
     lines.push(
-      `${f.file}:${f.line}:${f.column} ${paint(COLORS[f.level], f.level)} ${paint(DIM, f.ruleId)} ${f.message}`,
+      `${logLine(f.file)}:${f.line}:${f.column} ${paint(COLORS[f.level], f.level)} ${paint(DIM, f.ruleId)} ${escapeControl(f.message)}`,
     );
-    if (options.explain && f.explain) for (const e of f.explain) lines.push(`    ${e}`);
+    if (options.explain && f.explain) for (const e of f.explain) lines.push(logLine(`    ${e}`));
     if (f.fix) {
-      lines.push(`  fix: ${f.fix.description}`);
-      for (const l of JSON.stringify(f.fix.value, null, 2).split('\n')) lines.push(`    ${l}`);
+      lines.push(logLine(`  fix: ${f.fix.description}`));
+      for (const l of JSON.stringify(f.fix.value, null, 2).split('\n')) lines.push(logLine(`    ${l}`));
     }
   }
   if (findings.length > 0) lines.push(summary(findings));
