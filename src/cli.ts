@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { findConfig, loadConfig, type LoadedConfig } from './config.js';
 import { UsageError } from './errors.js';
@@ -6,7 +6,8 @@ import { link } from './link.js';
 import { lint, TOOL } from './lint.js';
 import { say } from './output.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from './load/files.js';
-import { load } from './load/index.js';
+import { load, MAX_FILE_BYTES } from './load/index.js';
+import { readStdin } from './load/stdin.js';
 import { onlyReplication, renderSuggestion, SUGGEST_FORMATS } from './replication/suggest.js';
 import { json } from './reporters/json.js';
 import { sarif } from './reporters/sarif.js';
@@ -97,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     ...(values['role-policy'] ? { rolePolicies: values['role-policy'] } : {}),
     ...(trust[0] !== undefined ? { trustPolicy: trust[0] } : {}),
     ...(values.caller !== undefined ? { callerPrincipal: values.caller } : {}),
-    stdin: () => readFileSync(0),
+    stdin: () => readStdin(MAX_FILE_BYTES),
   });
   for (const note of result.notes) say(note);
   const color = useColor({

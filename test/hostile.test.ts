@@ -1,14 +1,15 @@
 // Issue 11: hostile input. Each block is one defect; every test here failed before its fix.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../src/load/json.js';
+import { buildTree, locate, parseJson } from '../src/load/json.js';
 import { TOOL } from '../src/lint.js';
 import { github } from '../src/reporters/github.js';
 import { text } from '../src/reporters/text.js';
 import type { Finding } from '../src/rule.js';
-import { cli } from './helpers/cli.js';
+import { cli, CLI } from './helpers/cli.js';
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 's3tl-hostile-'));
 
@@ -91,5 +92,74 @@ describe('defect 1: output injection', () => {
     expect(parsed.error.message).not.toContain('secret');
     expect(parsed.error.message).not.toMatch(RAW_CONTROL);
     expect(parsed.error.message).toMatch(/^invalid JSON/);
+  });
+});
+
+describe('defect 3: unbounded work', () => {
+  const dir = scratch();
+  const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+
+  it('a policy embedded as a string obeys the 64-level nesting limit', () => {
+    const policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3tables:GetTable","Resource":"*","Condition":{"StringEqual":{"aws:x":${deep}}}}]}`;
+    writeFileSync(
+      join(dir, 'deep.json'),
+      JSON.stringify({ PolicyName: 'p', RoleName: 'r', PolicyDocument: policy }, null, 2),
+    );
+    const r = cli(['deep.json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(
+      /^deep\.json:4:21 error parse-error the policy embedded as a string at PolicyDocument nests deeper than 64 levels/,
+    );
+  });
+
+  it('duplicate-destination puts the corrected list on one finding, not on every duplicate', () => {
+    const destinations = Array.from({ length: 4000 }, (_, i) => ({
+      destinationTableBucketARN: `arn:aws:s3tables:us-east-1:111122223333:bucket/b${i % 2000}`,
+    }));
+    const replication = {
+      tableBucketARN: 'arn:aws:s3tables:us-east-1:111122223333:bucket/src',
+      configuration: { role: 'arn:aws:iam::111122223333:role/r', rules: [{ destinations }] },
+    };
+    writeFileSync(join(dir, 'dup.json'), JSON.stringify(replication));
+    const r = cli(['--format', 'json', '--rule', 'duplicate-destination', 'dup.json'], { cwd: dir });
+    const out = JSON.parse(r.stdout) as { findings: { fix?: { value: unknown[] } }[] };
+    expect(out.findings).toHaveLength(2000);
+    const fixes = out.findings.filter((f) => f.fix);
+    expect(fixes).toHaveLength(1);
+    expect(fixes[0]?.fix?.value).toHaveLength(2000);
+    expect(r.stdout.length).toBeLessThan(5_000_000);
+  });
+
+  it('findings in one large object are located by an index, not a scan per finding', () => {
+    // Counted, not timed: how many member nodes locate() reads.
+    const n = 3000;
+    const members = Array.from({ length: n }, (_, i) => `"Op${i}":{}`).join(',');
+    const tree = buildTree(`{"Condition":{${members}}}`);
+    const condition = tree?.children?.[0]?.children?.[1];
+    if (!condition?.children) throw new Error('no tree');
+    let reads = 0;
+    (condition as { children: unknown[] }).children = new Proxy(condition.children, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    for (let i = 0; i < n; i++) expect(locate(tree, ['Condition', `Op${i}`]).found).toBe(2);
+    expect(reads).toBeLessThan(10 * n);
+  });
+
+  it('standard input is read with the 64 MiB limit enforced while reading', () => {
+    const zero = openSync('/dev/zero', 'r');
+    const r = spawnSync(process.execPath, [CLI, '-'], {
+      stdio: [zero, 'pipe', 'pipe'],
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    closeSync(zero);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      's3tables-lint: standard input is over the 64 MiB limit; save it to files and name them\n',
+    );
   });
 });

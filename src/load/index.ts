@@ -11,6 +11,9 @@ import {
 import { classify } from './classify.js';
 import { displayName, expand, type ExpandOptions, type Target } from './files.js';
 import { depthExceeds, JsonFile, parseJson } from './json.js';
+import { readStdin } from './stdin.js';
+import { UsageError } from '../errors.js';
+import { pathLabel } from '../values.js';
 
 /** Larger files are reported, not read: policies are KB, authorization details tens of MB. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -74,8 +77,12 @@ function readTarget(target: Target, options: LoadOptions, model: Documents): voi
       const size = statSync(target.path).size;
       if (size > MAX_FILE_BYTES) return problem(model, file, tooLarge(size));
     }
-    bytes = target.path === '-' ? (options.stdin ?? (() => readFileSync(0)))() : readFileSync(target.path);
+    bytes =
+      target.path === '-'
+        ? (options.stdin ?? (() => readStdin(MAX_FILE_BYTES)))()
+        : readFileSync(target.path);
   } catch (cause) {
+    if (cause instanceof UsageError) throw cause;
     return problem(model, file, cannotRead(target.path, cause));
   }
   if (bytes.length > MAX_FILE_BYTES) return problem(model, file, tooLarge(bytes.length));
@@ -160,6 +167,20 @@ function addText(model: Documents, file: SourceFile): boolean {
       model,
       file,
       `JSON nests deeper than ${MAX_DEPTH} levels; no IAM or replication document does`,
+    );
+  }
+  // A policy embedded as a string was parsed on its own: it is held to the same limit.
+  const deep = docs.find(
+    (d) => d.kind === 'policy' && d.encoded === true && depthExceeds(d.data, MAX_DEPTH - d.root.length),
+  );
+  if (deep) {
+    const at = file.locate(deep.root);
+    return fail(
+      model,
+      file,
+      `the policy embedded as a string at ${pathLabel(deep.root)} nests deeper than ${MAX_DEPTH} levels; no IAM policy does`,
+      at.offset,
+      at.length,
     );
   }
   model.files.push(file);
