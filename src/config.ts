@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { UsageError } from './errors.js';
+import { globProblem, showGlob } from './load/glob.js';
 import { parseJson } from './load/json.js';
 import { lineStarts, position } from './text.js';
 import { toPosix } from './load/files.js';
@@ -128,6 +129,8 @@ export function validateConfig(value: unknown): string | undefined {
       if (!isObject(v)) return `${at} must be an object of rule id glob → ${quoted(SETTINGS)}`;
       for (const [k, setting] of Object.entries(v)) {
         if (k === '') return `${at} has an empty rule id glob`;
+        const bad = globProblem(k);
+        if (bad) return `${at}[${showGlob(k)}]: ${bad}`;
         if (!(SETTINGS as readonly unknown[]).includes(setting))
           return `${at}${key(k)} must be one of ${quoted(SETTINGS)}`;
       }
@@ -138,8 +141,8 @@ export function validateConfig(value: unknown): string | undefined {
         ? undefined
         : `${at} must be one of ${quoted(LEVEL_NAMES)}`,
     ) ??
-    optional(value, 'include', 'include', strings) ??
-    optional(value, 'exclude', 'exclude', strings) ??
+    optional(value, 'include', 'include', globs) ??
+    optional(value, 'exclude', 'exclude', globs) ??
     optional(value, 'bindings', 'bindings', bindings) ??
     optional(value, 'suppressions', 'suppressions', (v, at) => {
       if (!Array.isArray(v)) return `${at} must be an array`;
@@ -151,9 +154,9 @@ export function validateConfig(value: unknown): string | undefined {
           required(s, 'rule', here) ??
           required(s, 'files', here) ??
           required(s, 'justification', here) ??
-          optional(s, 'rule', `${here}.rule`, nonEmptyString) ??
-          optional(s, 'files', `${here}.files`, nonEmptyString) ??
-          optional(s, 'resource', `${here}.resource`, nonEmptyString) ??
+          optional(s, 'rule', `${here}.rule`, glob) ??
+          optional(s, 'files', `${here}.files`, glob) ??
+          optional(s, 'resource', `${here}.resource`, arnGlob) ??
           optional(s, 'justification', `${here}.justification`, (j, jat) =>
             typeof j === 'string' && j.trim() !== '' ? undefined : `${jat} must say why (a non-blank string)`,
           );
@@ -192,6 +195,22 @@ const strings: Check = (v, at) => {
   }
   return undefined;
 };
+
+/** Globs are bounded (src/load/glob.ts): a bad one is named here, before any is compiled. */
+const glob: Check = (v, at) => {
+  const problem = nonEmptyString(v, at) ?? globProblem(v as string);
+  return problem === undefined || problem.startsWith(at) ? problem : `${at}: ${problem}`;
+};
+const globs: Check = (v, at) =>
+  strings(v, at) ?? (v as string[]).map((g, i) => glob(g, `${at}[${i}]`)).find((p) => p !== undefined);
+
+/** ARNs are at most 2048 characters; so is a pattern over them. */
+const MAX_ARN_GLOB = 2048;
+const arnGlob: Check = (v, at) =>
+  nonEmptyString(v, at) ??
+  ((v as string).length > MAX_ARN_GLOB
+    ? `${at}: the pattern is ${(v as string).length} characters long; at most ${MAX_ARN_GLOB} are allowed (an ARN's length)`
+    : undefined);
 
 const bindings: Check = (v, at) => {
   if (!isObject(v)) return `${at} must be an object`;

@@ -5,9 +5,9 @@
  */
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { minimatch } from './deps.js';
 import { key, type Bindings, type LoadedConfig } from './config.js';
 import { UsageError } from './errors.js';
+import { globMatch, showGlob } from './load/glob.js';
 import type { LinkBindings } from './link.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, toPosix } from './load/files.js';
 import type { Level } from './result.js';
@@ -57,7 +57,7 @@ export function plan(o: PlanOptions): Plan {
   const configName = config ? displayName(config.path, cwd) : '';
   const { off, levels } = ruleSettings(config, o.known, configName);
   // A rule named with `rule` (--rule) runs even when the config turns it off.
-  const named = (id: string): boolean => (o.rule ?? []).some((g) => minimatch(id, g));
+  const named = (id: string): boolean => (o.rule ?? []).some((g) => globMatch(id, g, '--rule'));
   const skip = [...(o.skip ?? []), ...[...off].filter((id) => o.all.some((r) => r.id === id) && !named(id))];
   const rules = selectRules(o.all, { rule: o.rule ?? [], skip });
 
@@ -120,14 +120,21 @@ export function plan(o: PlanOptions): Plan {
 
 /** Picks rules by id globs; a glob that matches no rule is a usage error (a typo would hide a check). */
 export function selectRules(all: readonly Rule[], selection: Selection): Rule[] {
-  const match = (id: string, globs: readonly string[]): boolean => globs.some((g) => minimatch(id, g));
-  for (const glob of [...(selection.rule ?? []), ...(selection.skip ?? [])]) {
-    if (!all.some((r) => minimatch(r.id, glob))) throw new UsageError(`no rule matches "${glob}"`);
+  // Each glob bounded and compiled once (src/load/glob.ts): `--rule '{a,b}'` × 20 is a usage error.
+  const match = (id: string, globs: readonly string[], flag: string): boolean =>
+    globs.some((g) => globMatch(id, g, flag));
+  for (const [flag, globs] of [
+    ['--rule', selection.rule ?? []],
+    ['--skip', selection.skip ?? []],
+  ] as const) {
+    for (const glob of globs)
+      if (!all.some((r) => globMatch(r.id, glob, flag)))
+        throw new UsageError(`no rule matches ${showGlob(glob)}`);
   }
   return all.filter(
     (r) =>
-      (!selection.rule?.length || match(r.id, selection.rule)) &&
-      !(selection.skip && match(r.id, selection.skip)),
+      (!selection.rule?.length || match(r.id, selection.rule, '--rule')) &&
+      !(selection.skip && match(r.id, selection.skip, '--skip')),
   );
 }
 
@@ -143,11 +150,11 @@ export function ruleSettings(
   const off = new Set<string>();
   const levels = new Map<string, Level>();
   (loaded?.config.suppressions ?? []).forEach((s, i) => {
-    if (!all.some((r) => minimatch(r.id, s.rule)))
+    if (!all.some((r) => globMatch(r.id, s.rule, `${name}: suppressions[${i}].rule`)))
       throw new UsageError(`${name}: suppressions[${i}].rule matches no rule`);
   });
   for (const [glob, setting] of Object.entries(loaded?.config.rules ?? {})) {
-    const ids = all.filter((r) => minimatch(r.id, glob)).map((r) => r.id);
+    const ids = all.filter((r) => globMatch(r.id, glob, `${name}: rules`)).map((r) => r.id);
     if (ids.length === 0) throw new UsageError(`${name}: rules${key(glob)} matches no rule`);
     for (const id of ids) {
       // The last matching entry wins.

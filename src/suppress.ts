@@ -3,9 +3,9 @@
  * `suppressions`, and reports the suppressions that matched nothing (`unused-suppression`).
  */
 import { relative, resolve } from 'node:path';
-import { minimatch } from './deps.js';
 import type { LoadedConfig, Suppression } from './config.js';
 import { finish } from './engine.js';
+import { globMatch } from './load/glob.js';
 import { JsonFile } from './load/json.js';
 import type { Doc, Model } from './model.js';
 import { displayName } from './plan.js';
@@ -98,8 +98,9 @@ function matches(
   docsByFile: () => ReadonlyMap<string, Doc[]>,
   cwd: string,
 ): boolean {
-  if (!minimatch(f.ruleId, s.rule)) return false;
-  if (!minimatch(configRelative(f.file, loaded, cwd), s.files, { dot: true })) return false;
+  if (!globMatch(f.ruleId, s.rule, 'suppression rule')) return false;
+  if (!globMatch(configRelative(f.file, loaded, cwd), s.files, 'suppression files', { dot: true }))
+    return false;
   if (s.resource === undefined) return true;
   const pattern = arnPattern(s.resource);
   return resourcesOf(f, docsByFile()).some((arn) => pattern.test(arn));
@@ -187,8 +188,8 @@ function unusedSuppressions(
   const out: number[] = [];
   (loaded.config.suppressions ?? []).forEach((s, i) => {
     if (used[i]) return;
-    if (!ran.some((r) => minimatch(r.id, s.rule))) return;
-    if (onlyNamed && !files.some((f) => minimatch(f, s.files, { dot: true }))) return;
+    if (!ran.some((r) => globMatch(r.id, s.rule, 'suppression rule'))) return;
+    if (onlyNamed && !files.some((f) => globMatch(f, s.files, 'suppression files', { dot: true }))) return;
     out.push(i);
   });
   return out;

@@ -75,6 +75,11 @@ describe('config file schema', () => {
     ['suppression without files', { suppressions: [{ rule: 'x', justification: 'y' }] }],
     ['suppression unknown member', { suppressions: [{ ...S, file: 'x' }] }],
     ['empty resource', { suppressions: [{ ...S, resource: '' }] }],
+    ['long resource', { suppressions: [{ ...S, resource: `arn:${'*'.repeat(2045)}` }] }],
+    ['resource too long', { suppressions: [{ ...S, resource: `arn:${'*'.repeat(2046)}` }] }],
+    ['files glob too long', { suppressions: [{ ...S, files: 'x'.repeat(1025) }] }],
+    ['rule glob too long', { rules: { ['x'.repeat(1025)]: 'off' } }],
+    ['include glob too long', { include: ['x'.repeat(1025)] }],
   ];
   for (const [name, value] of cases) {
     it(`the shipped schema and the validator agree: ${name}`, () => {

@@ -4,6 +4,7 @@ import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { globTest, wildcardMatch } from '../src/load/glob.js';
 import { buildTree, locate, parseJson } from '../src/load/json.js';
 import { TOOL } from '../src/lint.js';
 import { github } from '../src/reporters/github.js';
@@ -160,6 +161,80 @@ describe('defect 3: unbounded work', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
       's3tables-lint: standard input is over the 64 MiB limit; save it to files and name them\n',
+    );
+  });
+});
+
+describe('defect 4: config globs', () => {
+  const dir = scratch();
+  const action = `s3tables:${'a'.repeat(3000)}`;
+  writeFileSync(
+    join(dir, 'policy.json'),
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+    }),
+  );
+  const withConfig = (config: unknown, args: string[] = ['--format', 'json', 'policy.json']) => {
+    writeFileSync(join(dir, '.s3tables-lint.json'), JSON.stringify(config));
+    // A hang guard far above the real time (well under a second), not a measurement.
+    return spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  };
+  const suppression = (s: Record<string, string>) => ({
+    suppressions: [{ rule: 'unknown-action', files: '**', justification: 'test', ...s }],
+  });
+
+  it('a suppression resource glob is matched without backtracking', () => {
+    const miss = withConfig(suppression({ resource: `${'*a'.repeat(12)}*b` }));
+    expect(miss.status).toBe(0);
+    const out = JSON.parse(miss.stdout) as { findings: { ruleId: string; suppressed?: unknown }[] };
+    expect(out.findings.filter((f) => f.ruleId === 'unknown-action' && !f.suppressed)).toHaveLength(1);
+    const hit = withConfig(suppression({ resource: `s3tables:${'*a'.repeat(12)}*` }));
+    const suppressed = JSON.parse(hit.stdout) as { findings: { ruleId: string; suppressed?: unknown }[] };
+    expect(suppressed.findings.filter((f) => f.ruleId === 'unknown-action' && f.suppressed)).toHaveLength(1);
+  });
+
+  it('wildcardMatch is exact for * and ?', () => {
+    const cases: [string, string, boolean][] = [
+      ['arn:aws:s3tables:*:*:bucket/b', 'arn:aws:s3tables:us-east-1:1:bucket/b', true],
+      ['arn:*:b?', 'arn:x:bc', true],
+      ['arn:*:b?', 'arn:x:b', false],
+      ['a*b*c', 'abc', true],
+      ['a*b*c', 'acb', false],
+      ['*', '', true],
+      ['?', '', false],
+      ['a', 'A', false],
+      ['*ab*ab', 'xabab', true],
+      ['a?c*', 'abcd', true],
+    ];
+    for (const [p, t, want] of cases) expect([p, t, wildcardMatch(p, t)]).toEqual([p, t, want]);
+  });
+
+  it('a suppression files glob with too many brace alternatives is a usage error naming the member', () => {
+    const r = withConfig(suppression({ files: '{a,b}'.repeat(16) }));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^s3tables-lint: \.s3tables-lint\.json: suppressions\[0\]\.files: the glob's braces expand to more than 256 patterns; list fewer alternatives\n$/,
+    );
+  });
+
+  it('a glob is compiled once', () => {
+    expect(globTest('{a,b}*', 'x')).toBe(globTest('{a,b}*', 'x'));
+  });
+
+  it("--rule '{a,b}' x 20 is a usage error, at once", () => {
+    const r = withConfig({}, ['--rule', '{a,b}'.repeat(20), 'policy.json']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^s3tables-lint: --rule "\{a,b\}.*…": the glob's braces expand to more than 256/,
+    );
+  });
+
+  it('a config rule glob that is too long is a usage error naming the member, not an internal error', () => {
+    const r = withConfig({ rules: { [`${'x'.repeat(70_000)}*`]: 'off' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^s3tables-lint: \.s3tables-lint\.json: rules\["x+…"\]: the glob is 70001 characters long; at most 1024 are allowed\n$/,
     );
   });
 });

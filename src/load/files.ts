@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { minimatchLib } from '../deps.js';
 import { UsageError } from '../errors.js';
+import { globProblem, MAX_BRACE_PATTERNS, showGlob } from './glob.js';
 
 export interface Target {
   /** Absolute path, or '-' for stdin. */
@@ -49,6 +50,8 @@ export function expand(
       if (targets.length === before)
         notes.push(`no files to lint in ${arg} (looked for ${options.include.join(', ')})`);
     } else if (GLOB.test(arg)) {
+      const bad = globProblem(arg);
+      if (bad) throw new UsageError(`${showGlob(arg)}: ${bad}`);
       const base = resolve(options.cwd, staticBase(arg));
       const pattern = matcher([toPosix(resolve(options.cwd, arg))], false);
       const before = targets.length;
@@ -123,7 +126,9 @@ function walk(root: string, options: ExpandOptions, visit: (file: string) => voi
 /** Compiles globs once per scan (a scan tests every file against them). */
 export function matcher(globs: readonly string[], dot: boolean): (path: string) => boolean {
   const tests = globs.map((g) => {
-    const mm = new (minimatchLib().Minimatch)(g, { dot });
+    const bad = globProblem(g);
+    if (bad) throw new UsageError(`scan glob ${showGlob(g)}: ${bad}`);
+    const mm = new (minimatchLib().Minimatch)(g, { dot, braceExpandMax: MAX_BRACE_PATTERNS });
     // `**/*.json`, the default, is a suffix test (minimatch for ".", ".." and a trailing "/").
     const suffix = dot ? /^\*\*\/\*((?:\.[A-Za-z0-9_-]+)+)$/.exec(g)?.[1] : undefined;
     if (suffix === undefined) return (p: string) => mm.match(p);
