@@ -1,4 +1,4 @@
-import { escapeControl } from './reporters/escape.js';
+import { escapeControl } from './text.js';
 
 /** One line on stderr, prefixed with the tool's name; what came from input is escaped. */
 export function say(message: string): void {

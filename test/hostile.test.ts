@@ -4,6 +4,7 @@ import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { globTest, wildcardMatch } from '../src/load/glob.js';
 import { buildTree, locate, parseJson } from '../src/load/json.js';
 import { TOOL } from '../src/lint.js';
@@ -236,5 +237,45 @@ describe('defect 4: config globs', () => {
     expect(r.stderr).toMatch(
       /^s3tables-lint: \.s3tables-lint\.json: rules\["x+…"\]: the glob is 70001 characters long; at most 1024 are allowed\n$/,
     );
+  });
+});
+
+describe('defect 5: suggest --as terraform escapes template sequences in every HCL string', () => {
+  const dir = scratch();
+  const destination = 'arn:aws:s3tables:us-east-1:444455556666:bucket/d${y}%{if z}\n\b';
+  writeFileSync(
+    join(dir, 'replication.json'),
+    JSON.stringify({
+      tableBucketARN: 'arn:aws:s3tables:us-east-1:111122223333:bucket/src',
+      configuration: {
+        role: 'arn:aws:iam::111122223333:role/p${a}%{b}/n${x}',
+        rules: [{ destinations: [{ destinationTableBucketARN: destination }] }],
+      },
+    }),
+  );
+
+  it('terraform: no ${ or %{ left to interpolate, and only HCL escapes', () => {
+    const r = cli(['suggest', 'replication.json', '--as', 'terraform'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toMatch(/(^|[^$])(\$\$)*\$\{/);
+    expect(r.stdout).not.toMatch(/(^|[^%])(%%)*%\{/);
+    expect(r.stdout).toContain('name               = "n$${x}"');
+    expect(r.stdout).toContain('path               = "/p$${a}%%{b}/"');
+    expect(r.stdout).toContain(
+      'table_bucket_arn = "arn:aws:s3tables:us-east-1:444455556666:bucket/d$${y}%%{if z}\\n\\u0008"',
+    );
+    // HCL has no \b or \f escape (JSON does).
+    expect(r.stdout).not.toMatch(/(^|[^\\])(\\\\)*\\[bf/]/);
+  });
+
+  it('cloudformation: the comments stay comments, the values exact', () => {
+    const r = cli(['suggest', 'replication.json', '--as', 'cfn'], { cwd: dir });
+    expect(r.status).toBe(0);
+    const docs = parseAllDocuments(r.stdout);
+    expect(docs.flatMap((d) => d.errors)).toEqual([]);
+    const last = docs.at(-1)?.toJS() as {
+      Resources: Record<string, { Properties: { TableBucketARN: string } }>;
+    };
+    expect(Object.values(last.Resources)[0]?.Properties.TableBucketARN).toBe(destination);
   });
 });

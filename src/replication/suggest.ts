@@ -1,6 +1,7 @@
 /** Least-privilege policies for one replication configuration, as JSON, CloudFormation or Terraform. */
 import { UsageError } from '../errors.js';
 import type { Model, Setup } from '../model.js';
+import { escapeControl } from '../text.js';
 import {
   callerApiReference,
   callerRequired,
@@ -88,7 +89,7 @@ const rolePath = (l: Complete): string => {
 function cloudFormation(l: Complete, s: Suggestion): string {
   const path = rolePath(l);
   const docs = [
-    `# Account ${l.role.account}: the replication role, assumed by ${REPLICATION_SERVICE}, and a managed\n` +
+    `# Account ${escapeControl(l.role.account)}: the replication role, assumed by ${REPLICATION_SERVICE}, and a managed\n` +
       `# policy to attach to the principal that calls ${api(l)}.\n` +
       JSON.stringify(
         {
@@ -117,7 +118,7 @@ function cloudFormation(l: Complete, s: Suggestion): string {
       ),
     ...s.destinationBucketPolicies.map(
       (b, i) =>
-        `# Account ${b.account}: the table bucket policy of destination ${b.tableBucketARN}.\n` +
+        `# Account ${escapeControl(b.account)}: the table bucket policy of destination ${escapeControl(b.tableBucketARN)}.\n` +
         JSON.stringify(
           {
             AWSTemplateFormatVersion: '2010-09-09',
@@ -136,19 +137,29 @@ function cloudFormation(l: Complete, s: Suggestion): string {
   return `${docs.join('\n---\n')}\n`;
 }
 
-/** HCL: JSON is a valid HCL expression once template sequences are escaped. */
-const hcl = (value: unknown): string =>
-  `jsonencode(${JSON.stringify(value, null, 2)
+/**
+ * JSON text as HCL: template sequences escaped (`$${`, `%%{`: a crafted ARN must not become an
+ * interpolation) and JSON's `\b` and `\f`, which HCL lacks, as `\u` escapes.
+ */
+const hclText = (json: string): string =>
+  json
+    .replace(/\\([\s\S])/g, (all, c: string) => (c === 'b' ? '\\u0008' : c === 'f' ? '\\u000c' : all))
     .replace(/\$\{/g, () => '$${')
-    .replace(/%\{/g, '%%{')
-    .replace(/\n/g, '\n  ')})`;
+    .replace(/%\{/g, '%%{');
+
+/** An HCL string literal. */
+const hclString = (s: string): string => hclText(JSON.stringify(s));
+
+/** HCL: JSON is a valid HCL expression once escaped as above. */
+const hcl = (value: unknown): string =>
+  `jsonencode(${hclText(JSON.stringify(value, null, 2)).replace(/\n/g, '\n  ')})`;
 
 function terraform(l: Complete, s: Suggestion): string {
   const path = rolePath(l);
   const blocks = [
-    `# Account ${l.role.account}: the replication role, assumed by ${REPLICATION_SERVICE}.
+    `# Account ${escapeControl(l.role.account)}: the replication role, assumed by ${REPLICATION_SERVICE}.
 resource "aws_iam_role" "s3tables_replication" {
-  name               = ${JSON.stringify(l.role.name)}${path !== '/' ? `\n  path               = ${JSON.stringify(path)}` : ''}
+  name               = ${hclString(l.role.name)}${path !== '/' ? `\n  path               = ${hclString(path)}` : ''}
   assume_role_policy = ${hcl(s.trustPolicy)}
 }`,
     `resource "aws_iam_role_policy" "s3tables_replication" {
@@ -165,9 +176,9 @@ resource "aws_iam_policy" "s3tables_replication_caller" {
       (
         b,
         i,
-      ) => `# Account ${b.account} (apply with a provider for that account): the destination's table bucket policy.
+      ) => `# Account ${escapeControl(b.account)} (apply with a provider for that account): the destination's table bucket policy.
 resource "aws_s3tables_table_bucket_policy" "destination_${i + 1}" {
-  table_bucket_arn = ${JSON.stringify(b.tableBucketARN)}
+  table_bucket_arn = ${hclString(b.tableBucketARN)}
   resource_policy  = ${hcl(b.policy)}
 }`,
     ),

@@ -1,27 +1,13 @@
+import { escapeControl } from '../text.js';
+
+export { escapeControl };
+
 /**
  * Escaping for the human-readable formats (text, github, stderr). Policies, file names and config
  * values come from pull requests, and these formats end up in terminals and workflow logs: a raw
  * control character could erase a finding from the screen (ESC sequences), forge a line (CR, LF,
  * U+2028) or a workflow command. JSON and SARIF keep values exact (their encoders escape).
  */
-
-/**
- * C0, DEL, C1, the line and paragraph separators, and the bidirectional embedding, override and
- * isolate controls (which reorder what a reader sees: "Trojan Source").
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-const SHORT = new Map([
-  ['\n', '\\n'],
-  ['\r', '\\r'],
-  ['\t', '\\t'],
-]);
-
-/** Every control character as a visible escape (`\n`, `\u001b`); other text unchanged. */
-export function escapeControl(s: string): string {
-  return s.replace(CONTROL, (c) => SHORT.get(c) ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 /** GitHub's runner reads a line as a workflow command when it starts (after blanks) with `::`. */
 const COMMAND_START = /^(\s*)::/;
