@@ -1,10 +1,10 @@
-import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findConfig, loadConfig, type LoadedConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { link } from './link.js';
 import { lint, TOOL } from './lint.js';
-import { say } from './output.js';
+import { exitCode, guardStdout, say, writeReport, writeStdout } from './output.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from './load/files.js';
 import { load, MAX_FILE_BYTES } from './load/index.js';
 import { readStdin } from './load/stdin.js';
@@ -62,6 +62,7 @@ const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
 
 async function main(argv: string[]): Promise<number> {
+  guardStdout();
   const { values, positionals } = parse(argv);
   if (values.help) {
     process.stdout.write(HELP);
@@ -108,8 +109,9 @@ async function main(argv: string[]): Promise<number> {
     toFile: values.output !== undefined,
   });
   const out = render(result, format, color, values.explain === true);
-  if (values.output) writeFileSync(values.output, out);
-  else process.stdout.write(out);
+  if (values.output)
+    writeReport(values.output, out, [...(result.inputs ?? []), ...(config ? [config.path] : [])]);
+  else await writeStdout(out);
 
   if (result.crashed) return 2;
   if (result.files === 0 && !values['allow-empty']) {
@@ -136,7 +138,7 @@ function render(result: LintResult, format: Format, color: boolean, explain: boo
 
 type Values = ReturnType<typeof parse>['values'];
 
-function suggestCommand(args: string[], values: Values): number {
+async function suggestCommand(args: string[], values: Values): Promise<number> {
   if (args.length !== 1)
     throw new UsageError('suggest takes one replication configuration file (see --help)');
   const file = args[0] as string;
@@ -147,8 +149,8 @@ function suggestCommand(args: string[], values: Values): number {
     exclude: DEFAULT_EXCLUDE,
   });
   const out = renderSuggestion(onlyReplication(link(documents), file), as);
-  if (values.output) writeFileSync(values.output, out);
-  else process.stdout.write(out);
+  if (values.output) writeReport(values.output, out, [resolve(file)]);
+  else await writeStdout(out);
   return 0;
 }
 
@@ -192,7 +194,7 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
 
 main(process.argv.slice(2)).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode = exitCode(code);
   },
   (cause: unknown) => {
     if (cause instanceof UsageError) {

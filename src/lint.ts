@@ -74,7 +74,7 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
     all: options.rules ?? registry,
     known: options.rules ? [...registry, ...options.rules] : registry,
   });
-  const { documents, notes } = load([...paths, ...p.boundFiles], {
+  const { documents, notes, inputs } = load([...paths, ...p.boundFiles], {
     cwd,
     include: p.include,
     exclude: p.exclude,
@@ -87,6 +87,7 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
     cwd,
   });
   result.notes.push(...notes);
+  result.inputs = inputs;
   return result;
 }
 

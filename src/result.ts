@@ -90,6 +90,8 @@ export interface LintResult {
   files: number;
   /** Messages that are not findings (e.g. an empty directory). */
   notes: string[];
+  /** Absolute paths of the files read or scanned (set by lint()): --output refuses to replace one. */
+  inputs?: string[];
 }
 
 /** The pseudo-rule a crashing rule's finding carries. */

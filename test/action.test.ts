@@ -136,7 +136,13 @@ describe('action.yml', () => {
       const r = spawnSync('bash', ['-e', '-c', step.run ?? ''], {
         cwd: dir,
         encoding: 'utf8',
-        env: { ...process.env, ...env, GITHUB_OUTPUT: output, NO_COLOR: '1' },
+        env: {
+          ...process.env,
+          ...env,
+          GITHUB_OUTPUT: output,
+          NO_COLOR: '1',
+          RUNNER_TEMP: join(dir, 'runner-temp'),
+        },
       });
       return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: readFileSync(output, 'utf8') };
     };
@@ -145,8 +151,9 @@ describe('action.yml', () => {
       const r = runStep({ paths: 'infra/' });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      expect(r.output).toBe('sarif-file=s3tables-lint.sarif\n');
-      const sarif = JSON.parse(readFileSync(join(dir, 's3tables-lint.sarif'), 'utf8')) as {
+      // By default under $RUNNER_TEMP, outside the checkout.
+      expect(r.output).toBe(`sarif-file=${join(dir, 'runner-temp', 's3tables-lint.sarif')}\n`);
+      const sarif = JSON.parse(readFileSync(join(dir, 'runner-temp', 's3tables-lint.sarif'), 'utf8')) as {
         version: string;
         runs: { results: unknown[] }[];
       };

@@ -1,16 +1,28 @@
 // Issue 11: hostile input. Each block is one defect; every test here failed before its fix.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { globTest, wildcardMatch } from '../src/load/glob.js';
 import { buildTree, locate, parseJson } from '../src/load/json.js';
 import { TOOL } from '../src/lint.js';
 import { github } from '../src/reporters/github.js';
 import { text } from '../src/reporters/text.js';
 import type { Finding } from '../src/rule.js';
+import { ROOT } from './helpers/cases.js';
 import { cli, CLI } from './helpers/cli.js';
 
 const scratch = (): string => mkdtempSync(join(tmpdir(), 's3tl-hostile-'));
@@ -277,5 +289,149 @@ describe('defect 5: suggest --as terraform escapes template sequences in every H
       Resources: Record<string, { Properties: { TableBucketARN: string } }>;
     };
     expect(Object.values(last.Resources)[0]?.Properties.TableBucketARN).toBe(destination);
+  });
+});
+
+describe('defect 6: --output never replaces an input and never follows a symlink', () => {
+  const POLICY = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3tables:Nope', Resource: '*' }],
+  });
+  const setup = (): string => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'policy.json'), POLICY);
+    writeFileSync(join(dir, 'sub', 'other.json'), POLICY);
+    writeFileSync(join(dir, '.s3tables-lint.json'), '{}');
+    writeFileSync(join(dir, 'victim.txt'), 'keep me');
+    return dir;
+  };
+
+  it('-o naming an input (named, scanned, bound, the config file) is refused, the input untouched', () => {
+    const dir = setup();
+    for (const [args, out] of [
+      [['policy.json'], 'policy.json'],
+      [['.'], 'sub/other.json'],
+      [['--caller-policy', 'sub/other.json', 'policy.json'], 'sub/other.json'],
+      [['policy.json'], '.s3tables-lint.json'],
+      [['policy.json'], './sub/../policy.json'],
+    ] as const) {
+      const before = readFileSync(join(dir, out), 'utf8');
+      const r = cli(['-f', 'sarif', '-o', out, ...args], { cwd: dir });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(
+        `s3tables-lint: --output ${out} is one of the inputs; the report would replace it: name another file\n`,
+      );
+      expect(readFileSync(join(dir, out), 'utf8')).toBe(before);
+    }
+    const hard = cli(['-o', 'sub/other.json', 'policy.json'], { cwd: dir });
+    expect(hard.status).toBe(0);
+  });
+
+  it('-o at a symlink replaces the link, not what it points to', () => {
+    const dir = setup();
+    symlinkSync(join(dir, 'victim.txt'), join(dir, 'report.sarif'));
+    const r = cli(['-f', 'sarif', '-o', 'report.sarif', 'policy.json'], { cwd: dir });
+    expect(r).toMatchObject({ status: 0, stderr: '' });
+    expect(readFileSync(join(dir, 'victim.txt'), 'utf8')).toBe('keep me');
+    expect(lstatSync(join(dir, 'report.sarif')).isSymbolicLink()).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'report.sarif'), 'utf8'))).toMatchObject({ version: '2.1.0' });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('-o into a directory that does not exist is one line, exit 2', () => {
+    const dir = setup();
+    const r = cli(['-o', 'missing-dir/x.sarif', 'policy.json'], { cwd: dir });
+    expect(r).toMatchObject({
+      status: 2,
+      stderr: 's3tables-lint: cannot write missing-dir/x.sarif: directory missing-dir does not exist\n',
+    });
+  });
+
+  it('suggest -o naming its input is refused', () => {
+    const dir = scratch();
+    const file = join(dir, 'replication.json');
+    const text = JSON.stringify({
+      tableBucketARN: 'arn:aws:s3tables:us-east-1:111122223333:bucket/src',
+      configuration: {
+        role: 'arn:aws:iam::111122223333:role/r',
+        rules: [
+          {
+            destinations: [{ destinationTableBucketARN: 'arn:aws:s3tables:us-east-1:111122223333:bucket/d' }],
+          },
+        ],
+      },
+    });
+    writeFileSync(file, text);
+    const r = cli(['suggest', 'replication.json', '-o', 'replication.json'], { cwd: dir });
+    expect(r.status).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('the Action writes its SARIF under $RUNNER_TEMP by default', () => {
+    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { description: string; default: string }>;
+      runs: { steps: { id?: string; run?: string }[] };
+    };
+    expect(action.inputs['sarif-file']).toMatchObject({
+      default: '',
+      description: expect.stringContaining('RUNNER_TEMP'),
+    });
+    const run = action.runs.steps.find((s) => s.id === 'lint')?.run ?? '';
+    expect(run).toMatch(/sarif="\$\{INPUT_SARIF_FILE:-\$\{RUNNER_TEMP:\?[^}]*\}\/s3tables-lint\.sarif\}"/);
+    expect(run).toContain('--output "$sarif"');
+  });
+});
+
+describe('defect 8: write errors', () => {
+  const dir = scratch();
+  const findings = Array.from({ length: 2000 }, (_, i) => `"s3tables:Nope${i}"`).join(',');
+  writeFileSync(
+    join(dir, 'policy.json'),
+    `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[${findings}],"Resource":"*"}]}`,
+  );
+
+  it('EPIPE (| head -c 100) ends quietly', () => {
+    const r = spawnSync(
+      'sh',
+      ['-c', `"${process.execPath}" "${CLI}" -f json policy.json | head -c 100 >/dev/null`],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+      },
+    );
+    expect(r.stderr).toBe('');
+  });
+
+  it('ENOSPC (> /dev/full) is one line, exit 2', () => {
+    const full = openSync('/dev/full', 'w');
+    const r = spawnSync(process.execPath, [CLI, 'policy.json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', full, 'pipe'],
+    });
+    closeSync(full);
+    expect(r.stderr).toBe(
+      's3tables-lint: cannot write the report to standard output: no space left on device (ENOSPC)\n',
+    );
+    expect(r.status).toBe(2);
+  });
+
+  it('-o dir/ and a read-only -o path are one line, exit 2', () => {
+    mkdirSync(join(dir, 'out'));
+    expect(cli(['-o', 'out/', 'policy.json'], { cwd: dir })).toMatchObject({
+      status: 2,
+      stderr: 's3tables-lint: cannot write out/: it is a directory; name a file\n',
+    });
+    writeFileSync(join(dir, 'ro.sarif'), 'old');
+    chmodSync(join(dir, 'ro.sarif'), 0o444);
+    expect(cli(['-o', 'ro.sarif', 'policy.json'], { cwd: dir })).toMatchObject({
+      status: 2,
+      stderr: 's3tables-lint: cannot write ro.sarif: the file is read-only\n',
+    });
+    expect(readFileSync(join(dir, 'ro.sarif'), 'utf8')).toBe('old');
+    const proc = cli(['-o', '/proc/version', 'policy.json'], { cwd: dir });
+    expect(proc.status).toBe(2);
+    expect(proc.stderr).toMatch(/^s3tables-lint: cannot write \/proc\/version: [^\n]+\n$/);
   });
 });

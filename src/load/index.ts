@@ -27,6 +27,8 @@ export interface LoadOptions extends ExpandOptions {
 
 export interface Loaded {
   documents: Documents;
+  /** Absolute paths of every file read or scanned (not stdin): what --output must not replace. */
+  inputs: string[];
   /** Things to tell the user that are not findings (e.g. an empty directory). */
   notes: string[];
 }
@@ -35,7 +37,7 @@ export function load(args: readonly string[], options: LoadOptions): Loaded {
   const { targets, notes } = expand(args, options);
   const documents = emptyDocuments();
   for (const target of targets) readTarget(target, options, documents);
-  return { documents, notes };
+  return { documents, notes, inputs: targets.flatMap((t) => (t.path === '-' ? [] : [t.path])) };
 }
 
 /** Loads in-memory documents (the library API and tests). */
