@@ -6,6 +6,7 @@ import destinationBucketPolicy from './destination-bucket-policy.js';
 import destinationIsSource from './destination-is-source.js';
 import duplicateDestination from './duplicate-destination.js';
 import duplicateSid from './duplicate-sid.js';
+import inputShape from './input-shape.js';
 import kmsPermissions from './kms-permissions.js';
 import misspelledAction from './misspelled-action.js';
 import parseError from './parse-error.js';
@@ -35,6 +36,7 @@ const rules: readonly Rule[] = [
   destinationIsSource,
   duplicateDestination,
   duplicateSid,
+  inputShape,
   kmsPermissions,
   misspelledAction,
   parseError,

@@ -41,6 +41,7 @@ export const isUnknown = (value: unknown): value is Unknown => value instanceof 
 /** The loader's pseudo-rules: problems with reading or classifying an input. */
 export const PARSE_ERROR = 'parse-error';
 export const UNKNOWN_DOCUMENT = 'unknown-document';
+export const INPUT_SHAPE = 'input-shape';
 
 interface DocBase {
   file: SourceFile;
@@ -135,9 +136,13 @@ export type Doc = ReplicationDoc | PolicyDoc | RoleDoc | PrincipalDoc | Encrypti
 
 /** A problem found while reading or classifying an input; the rule named reports it. */
 export interface LoadProblem {
-  ruleId: typeof PARSE_ERROR | typeof UNKNOWN_DOCUMENT;
+  ruleId: typeof PARSE_ERROR | typeof UNKNOWN_DOCUMENT | typeof INPUT_SHAPE;
   doc: FileDoc;
   message: string;
+  /** Where in the file (input-shape): located like a rule's path; `offset` is then unused. */
+  path?: Path;
+  /** Replaces the rule's level (an empty export is a warning, not an error). */
+  level?: 'error' | 'warning' | 'note';
   /** Character offsets into the file's text; absent = the whole file's start. */
   offset?: number;
   length?: number;

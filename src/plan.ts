@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { key, type Bindings, type LoadedConfig } from './config.js';
+import { key, type Bindings, type LoadedConfig, type RoleBinding } from './config.js';
 import { UsageError } from './errors.js';
 import { globMatch, showGlob } from './load/glob.js';
 import type { LinkBindings } from './link.js';
@@ -173,7 +173,8 @@ function absoluteBindings(bindings: Bindings | undefined, base: string): Binding
   const out: Bindings = {};
   if (bindings?.caller) out.caller = bindings.caller.map(abs);
   if (bindings?.roles) {
-    out.roles = {};
+    // Null prototype: a role may be named __proto__ (a valid IAM name); `{}` would drop it.
+    out.roles = Object.create(null) as Record<string, RoleBinding>;
     for (const [role, b] of Object.entries(bindings.roles)) {
       out.roles[role] = {
         ...(b.policies ? { policies: b.policies.map(abs) } : {}),
@@ -204,10 +205,12 @@ function mergeBindings(a: Bindings, b: Bindings): Bindings {
   if (caller.length > 0) out.caller = caller;
   const keys = new Set([...Object.keys(a.roles ?? {}), ...Object.keys(b.roles ?? {})]);
   if (keys.size > 0) {
-    out.roles = {};
+    out.roles = Object.create(null) as Record<string, RoleBinding>; // a role may be named __proto__
+    const own = (r: Record<string, RoleBinding> | undefined, k: string): RoleBinding =>
+      r && Object.prototype.hasOwnProperty.call(r, k) ? (r[k] as RoleBinding) : {};
     for (const k of keys) {
-      const x = a.roles?.[k] ?? {};
-      const y = b.roles?.[k] ?? {};
+      const x = own(a.roles, k);
+      const y = own(b.roles, k);
       const policies = [...(x.policies ?? []), ...(y.policies ?? [])];
       const trust = y.trust ?? x.trust;
       out.roles[k] = { ...(policies.length > 0 ? { policies } : {}), ...(trust ? { trust } : {}) };

@@ -1,5 +1,5 @@
 // Issue 11: hostile input. Each block is one defect; every test here failed before its fix.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
@@ -433,5 +433,113 @@ describe('defect 8: write errors', () => {
     const proc = cli(['-o', '/proc/version', 'policy.json'], { cwd: dir });
     expect(proc.status).toBe(2);
     expect(proc.stderr).toMatch(/^s3tables-lint: cannot write \/proc\/version: [^\n]+\n$/);
+  });
+});
+
+describe('defect 7: nothing is skipped without a word', () => {
+  const policy = (action: string) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+    });
+
+  it('an export with entries that are not objects, or with nothing in it, is a finding', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ RoleDetailList: [5, null, 'x'] }));
+    writeFileSync(join(dir, 'empty.json'), JSON.stringify({ RoleDetailList: [], Policies: [] }));
+    const r = cli(['bad.json', 'empty.json'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n').filter((l) => l.includes('input-shape'))).toHaveLength(4);
+  });
+
+  it('a managed policy with no default version is said, and "true" as a string is linted', () => {
+    const dir = scratch();
+    const version = (flag: unknown, action: string) => ({
+      VersionId: 'v1',
+      IsDefaultVersion: flag,
+      Document: JSON.parse(policy(action)) as unknown,
+    });
+    writeFileSync(
+      join(dir, 'account.json'),
+      JSON.stringify({
+        Policies: [
+          { PolicyName: 'a', PolicyVersionList: [version(false, 's3tables:NopeA')] },
+          { PolicyName: 'b', PolicyVersionList: [version('true', 's3tables:NopeB')] },
+        ],
+      }),
+    );
+    const r = cli(['account.json'], { cwd: dir });
+    expect(r.stdout).toContain('no version has "IsDefaultVersion": true');
+    expect(r.stdout).toContain('not the string "true"');
+    expect(r.stdout).toContain('"s3tables:NopeB" is not a known s3tables action');
+    expect(r.stdout).not.toContain('NopeA');
+  });
+
+  it('an encryption input with "sseAlgorithm": 7 is a finding', () => {
+    const dir = scratch();
+    writeFileSync(
+      join(dir, 'enc.json'),
+      JSON.stringify({
+        tableBucketARN: 'arn:aws:s3tables:us-east-1:111122223333:bucket/b',
+        encryptionConfiguration: { sseAlgorithm: 7 },
+      }),
+    );
+    const r = cli(['enc.json'], { cwd: dir });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(
+      'error input-shape "sseAlgorithm" must be "AES256" or "aws:kms", not a number',
+    );
+  });
+
+  it('a config binding for the role name __proto__ is kept', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'role-policy.json'), policy('s3tables:NopeProto'));
+    writeFileSync(join(dir, 'other.json'), policy('s3tables:GetTable'));
+    writeFileSync(
+      join(dir, '.s3tables-lint.json'),
+      '{"bindings":{"roles":{"__proto__":{"policies":["role-policy.json"]}}}}',
+    );
+    const r = cli(['other.json'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('role-policy.json:1:');
+    expect(r.stdout).toContain('NopeProto');
+  });
+
+  it('a FIFO or a symlink to a device in a scan is a note, not silence', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'ok.json'), policy('s3tables:GetTable'));
+    execFileSync('mkfifo', [join(dir, 'pipe.json')]);
+    symlinkSync('/dev/null', join(dir, 'null.json'));
+    const r = cli(['.'], { cwd: dir });
+    expect(r.status).toBe(0);
+    expect(r.stderr.split('\n').sort()).toEqual([
+      '',
+      's3tables-lint: skipped null.json: a symbolic link to a character device, not a regular file',
+      's3tables-lint: skipped pipe.json: a FIFO, not a regular file',
+    ]);
+  });
+
+  it('a scan does not follow a symlink out of the scanned tree', () => {
+    const dir = scratch();
+    const outside = scratch();
+    mkdirSync(join(dir, 'repo'));
+    writeFileSync(join(dir, 'repo', 'ok.json'), policy('s3tables:GetTable'));
+    writeFileSync(join(outside, 'secret.json'), policy('s3tables:NopeOutside'));
+    symlinkSync(outside, join(dir, 'repo', 'usr'));
+    symlinkSync(join(outside, 'secret.json'), join(dir, 'repo', 'file.json'));
+    mkdirSync(join(dir, 'repo', 'inside'));
+    symlinkSync(join(dir, 'repo', 'inside'), join(dir, 'repo', 'alias'));
+    writeFileSync(join(dir, 'repo', 'inside', 'in.json'), policy('s3tables:NopeInside'));
+    const r = cli(['repo'], { cwd: dir });
+    expect(r.stdout).not.toContain('NopeOutside');
+    expect(r.stdout).toContain('NopeInside');
+    expect(r.stderr.split('\n').sort()).toEqual([
+      '',
+      `s3tables-lint: not following repo/file.json: a symbolic link out of repo (to ${join(outside, 'secret.json')})`,
+      `s3tables-lint: not following repo/usr: a symbolic link out of repo (to ${outside})`,
+    ]);
+    // Scanning the working directory itself: named as '.'.
+    const here = cli(['.'], { cwd: join(dir, 'repo') });
+    expect(here.stderr).toContain('a symbolic link out of . (to');
   });
 });

@@ -10,9 +10,12 @@ import type {
   SourceFile,
 } from '../model.js';
 import type { Path } from '../model.js';
-import { isObject } from '../values.js';
+import { describeType, isObject, pathLabel } from '../values.js';
 
 type Obj = Record<string, unknown>;
+
+/** Reports a part of an input that is not linted, and why (rule input-shape). */
+export type ShapeSink = (path: Path, message: string, level?: 'warning') => void;
 
 const has = (o: Obj, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -21,7 +24,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
  * Tells documents apart by shape, never by file name. Returns the documents found in the file
  * (an account authorization details export holds many), or null when the shape is none we lint.
  */
-export function classify(file: SourceFile, value: unknown): Doc[] | null {
+export function classify(file: SourceFile, value: unknown, shape: ShapeSink = () => {}): Doc[] | null {
   if (!isObject(value)) return null;
 
   if (has(value, 'configuration') && (has(value, 'tableArn') || has(value, 'tableBucketARN'))) {
@@ -55,6 +58,19 @@ export function classify(file: SourceFile, value: unknown): Doc[] | null {
     };
     const algorithm = str(config['sseAlgorithm']);
     const key = str(config['kmsKeyArn']);
+    const at = ['encryptionConfiguration'];
+    if (algorithm === undefined || !SSE_ALGORITHMS.includes(algorithm))
+      shape(
+        has(config, 'sseAlgorithm') ? [...at, 'sseAlgorithm'] : at,
+        has(config, 'sseAlgorithm')
+          ? `"sseAlgorithm" must be "AES256" or "aws:kms", not ${shown(config['sseAlgorithm'])}; the bucket's encryption is not known`
+          : 'missing "sseAlgorithm": add "AES256" or "aws:kms"; the bucket\'s encryption is not known',
+      );
+    if (has(config, 'kmsKeyArn') && key === undefined)
+      shape(
+        [...at, 'kmsKeyArn'],
+        `"kmsKeyArn" must be a string (the KMS key's ARN), not ${shown(config['kmsKeyArn'])}; the key is not known`,
+      );
     if (algorithm !== undefined) doc.sseAlgorithm = algorithm;
     if (key !== undefined) doc.kmsKeyArn = key;
     return [doc];
@@ -98,7 +114,7 @@ export function classify(file: SourceFile, value: unknown): Doc[] | null {
   if (
     ['RoleDetailList', 'UserDetailList', 'GroupDetailList', 'Policies'].some((k) => Array.isArray(value[k]))
   ) {
-    return authorizationDetails(file, value);
+    return authorizationDetails(file, value, shape);
   }
   if (has(value, 'resourcePolicy') && Object.keys(value).length === 1) {
     return policies(file, ['resourcePolicy'], value['resourcePolicy'], 'get-table-bucket-policy', {
@@ -203,13 +219,38 @@ function role(file: SourceFile, root: Path, data: Obj, origin: PolicyOrigin): Ro
   return doc;
 }
 
-function authorizationDetails(file: SourceFile, value: Obj): Doc[] {
+function authorizationDetails(file: SourceFile, value: Obj, shape: ShapeSink): Doc[] {
   const docs: Doc[] = [];
   const origin = 'account-authorization-details';
-  list(value['RoleDetailList']).forEach((entry, i) => {
+  // Every entry that is not what get-account-authorization-details prints is said, not skipped.
+  const entries = (v: unknown, at: Path, what: string): [unknown, number][] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) {
+      shape(at, `"${String(at.at(-1))}" must be an array of ${what}s, not ${shown(v)}; it is not linted`);
+      return [];
+    }
+    const out: [unknown, number][] = [];
+    v.forEach((entry, i) => {
+      if (isObject(entry)) out.push([entry, i]);
+      else shape([...at, i], `${pathLabel([...at, i])} is ${shown(entry)}, not ${what}; it is not linted`);
+    });
+    return out;
+  };
+  const LISTS = ['RoleDetailList', 'UserDetailList', 'GroupDetailList', 'Policies'] as const;
+  if (LISTS.every((k) => !Array.isArray(value[k]) || value[k].length === 0))
+    shape(
+      [],
+      'the account authorization details hold no role, user, group or managed policy: nothing in them is linted',
+      'warning',
+    );
+  entries(value['RoleDetailList'], ['RoleDetailList'], 'a role (an object)').forEach(([entry, i]) => {
     if (!isObject(entry)) return;
     const r = role(file, ['RoleDetailList', i], entry, origin);
-    list(entry['RolePolicyList']).forEach((p, j) => {
+    entries(
+      entry['RolePolicyList'],
+      ['RoleDetailList', i, 'RolePolicyList'],
+      'an inline policy (an object)',
+    ).forEach(([p, j]) => {
       if (!isObject(p)) return;
       const owner: PolicyOwner = { kind: 'role', name: r.name, arn: r.arn };
       r.inline.push(
@@ -235,7 +276,7 @@ function authorizationDetails(file: SourceFile, value: Obj): Doc[] {
     ['UserDetailList', 'UserPolicyList', 'user'],
     ['GroupDetailList', 'GroupPolicyList', 'group'],
   ] as const) {
-    list(value[listKey]).forEach((entry, i) => {
+    entries(value[listKey], [listKey], `a ${kind} (an object)`).forEach(([entry, i]) => {
       if (!isObject(entry)) return;
       const nameKey = kind === 'user' ? 'UserName' : 'GroupName';
       const owner: PolicyOwner = { kind, name: str(entry[nameKey]), arn: str(entry['Arn']) };
@@ -253,7 +294,7 @@ function authorizationDetails(file: SourceFile, value: Obj): Doc[] {
       if (owner.name !== undefined) principal.name = owner.name;
       if (owner.arn !== undefined) principal.arn = owner.arn;
       docs.push(principal);
-      list(entry[policyKey]).forEach((p, j) => {
+      entries(entry[policyKey], [listKey, i, policyKey], 'an inline policy (an object)').forEach(([p, j]) => {
         if (!isObject(p)) return;
         docs.push(
           ...policies(file, [listKey, i, policyKey, j, 'PolicyDocument'], p['PolicyDocument'], origin, {
@@ -264,12 +305,18 @@ function authorizationDetails(file: SourceFile, value: Obj): Doc[] {
       });
     });
   }
-  list(value['Policies']).forEach((entry, i) => {
+  entries(value['Policies'], ['Policies'], 'a managed policy (an object)').forEach(([entry, i]) => {
     if (!isObject(entry)) return;
-    const versions = list(entry['PolicyVersionList']);
-    // Only the default version is in force.
-    const index = versions.findIndex((v) => isObject(v) && v['IsDefaultVersion'] === true);
-    const version = versions[index];
+    const at: Path = ['Policies', i, 'PolicyVersionList'];
+    const versions = entries(entry['PolicyVersionList'], at, 'a policy version (an object)');
+    if (list(entry['PolicyVersionList']).length === 0)
+      shape(
+        has(entry, 'PolicyVersionList') ? at : ['Policies', i],
+        'the managed policy has no version in the export ("PolicyVersionList"), so its document is not linted',
+      );
+    // Only the default version is in force: the others are not linted (README, "What it reads").
+    const index = defaultVersion(versions, at, shape);
+    const version = list(entry['PolicyVersionList'])[index];
     if (!isObject(version)) return;
     const arn = str(entry['Arn']);
     docs.push(
@@ -290,3 +337,39 @@ function authorizationDetails(file: SourceFile, value: Obj): Doc[] {
 }
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** put-table-bucket-encryption's algorithms. */
+const SSE_ALGORITHMS = ['AES256', 'aws:kms'];
+
+/** A value for messages: a short string quoted, anything else by its type. */
+const shown = (v: unknown): string =>
+  typeof v === 'string' && v.length <= 40 ? `the string ${JSON.stringify(v)}` : describeType(v);
+
+/**
+ * The index of the version in force: the one with `"IsDefaultVersion": true`. The string "true" is
+ * taken as meant, and said; no default (or several) is said, and then none (the first) is linted.
+ */
+function defaultVersion(versions: [unknown, number][], at: Path, shape: ShapeSink): number {
+  const flag = (v: unknown): unknown => (isObject(v) ? v['IsDefaultVersion'] : undefined);
+  const defaults = versions.filter(([v]) => flag(v) === true);
+  if (defaults.length > 1)
+    shape(
+      [...at, defaults[1]?.[1] ?? 0, 'IsDefaultVersion'],
+      `more than one version has "IsDefaultVersion": true; only one is in force (the first is linted)`,
+    );
+  if (defaults[0]) return defaults[0][1];
+  const stringly = versions.find(([v]) => flag(v) === 'true');
+  if (stringly) {
+    shape(
+      [...at, stringly[1], 'IsDefaultVersion'],
+      '"IsDefaultVersion" must be the boolean true, not the string "true" (it is linted as the default version)',
+    );
+    return stringly[1];
+  }
+  if (versions.length > 0)
+    shape(
+      at,
+      'no version has "IsDefaultVersion": true, so the policy in force is not known and none is linted',
+    );
+  return -1;
+}

@@ -29,6 +29,7 @@ export function expand(
 ): { targets: Target[]; notes: string[] } {
   const targets: Target[] = [];
   const notes: string[] = [];
+  const say = (note: string): void => void notes.push(note);
   const seen = new Set<string>();
   const add = (path: string, explicit: boolean): void => {
     if (seen.has(path)) return;
@@ -46,7 +47,7 @@ export function expand(
       add(abs, true);
     } else if (stat?.isDirectory()) {
       const before = targets.length;
-      walk(abs, options, (file) => add(file, false));
+      walk(abs, options, (file) => add(file, false), say);
       if (targets.length === before)
         notes.push(`no files to lint in ${arg} (looked for ${options.include.join(', ')})`);
     } else if (GLOB.test(arg)) {
@@ -56,9 +57,16 @@ export function expand(
       const pattern = matcher([toPosix(resolve(options.cwd, arg))], false);
       const before = targets.length;
       if (statOrUndefined(base)?.isDirectory()) {
-        walk(base, { ...options, include: ['**'] }, (file) => {
-          if (pattern(toPosix(file))) add(file, false);
-        });
+        walk(
+          base,
+          { ...options, include: ['**'] },
+          (file) => {
+            if (pattern(toPosix(file))) add(file, false);
+          },
+          (note, file) => {
+            if (pattern(toPosix(file))) say(note);
+          },
+        );
       }
       if (targets.length === before) throw new UsageError(`no files match the pattern ${arg}`);
     } else if (stat) {
@@ -72,7 +80,17 @@ export function expand(
   return { targets, notes };
 }
 
-function walk(root: string, options: ExpandOptions, visit: (file: string) => void): void {
+/**
+ * Files under root, by the include and exclude globs. What is not read is said (`skip`): a FIFO,
+ * socket or device (reading one blocks or never ends), and a symbolic link out of the scanned
+ * tree (a pull request's `usr -> /usr` would scan the runner's disk; `key.json -> ~/.aws/…` read it).
+ */
+function walk(
+  root: string,
+  options: ExpandOptions,
+  visit: (file: string) => void,
+  skip: (note: string, file: string) => void,
+): void {
   const include = matcher(options.include, true);
   const exclude = matcher(options.exclude, true);
   // `dir/**` patterns already pruned the directories a file could sit in; test files only against the others.
@@ -81,6 +99,10 @@ function walk(root: string, options: ExpandOptions, visit: (file: string) => voi
     true,
   );
   const visited = new Set<string>();
+  const top = realOrUndefined(root) ?? root;
+  const show = (full: string): string => (full === options.cwd ? '.' : displayName(options.cwd, full));
+  const inside = (real: string): boolean =>
+    real === top || real.startsWith(top.endsWith(sep) ? top : top + sep);
   // Each directory with its path relative to root (posix), so entries need no path.relative.
   const stack: [string, string][] = [[root, '']];
   while (stack.length > 0) {
@@ -106,11 +128,26 @@ function walk(root: string, options: ExpandOptions, visit: (file: string) => voi
       const rel = relDir === '' ? entry.name : `${relDir}/${entry.name}`;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
+      const wanted = (): boolean => include(rel) && !excludeFile(rel);
       if (entry.isSymbolicLink()) {
         const target = statOrUndefined(full);
         isDir = target?.isDirectory() ?? false;
         // A link that loops or dangles is still a file the user put there: the reader reports it.
         isFile = target ? target.isFile() : include(rel);
+        const real = target ? realOrUndefined(full) : undefined;
+        if (target && !isDir && !isFile) {
+          if (wanted())
+            skip(`skipped ${show(full)}: a symbolic link to ${special(target)}, not a regular file`, full);
+          continue;
+        }
+        if (real !== undefined && !inside(real)) {
+          if (isDir ? !exclude(`${rel}/`) && !exclude(`${rel}/x`) : wanted())
+            skip(`not following ${show(full)}: a symbolic link out of ${show(root)} (to ${real})`, full);
+          continue;
+        }
+      } else if (!isDir && !isFile) {
+        if (wanted()) skip(`skipped ${show(full)}: ${special(entry)}, not a regular file`, full);
+        continue;
       }
       if (isDir) {
         if (!exclude(`${rel}/`) && !exclude(`${rel}/x`)) dirs.push([full, rel]);
@@ -150,6 +187,28 @@ export function displayName(cwd: string, path: string): string {
   const prefix = cwd.endsWith(sep) ? cwd : cwd + sep;
   if (path.startsWith(prefix) && path.length > prefix.length) return toPosix(path.slice(prefix.length));
   return toPosix(relative(cwd, path)) || path;
+}
+
+/** "a FIFO", "a socket", "a character device", … for notes. */
+function special(s: {
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
+  if (s.isFIFO()) return 'a FIFO';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice()) return 'a character device';
+  if (s.isBlockDevice()) return 'a block device';
+  return 'neither a file nor a directory';
+}
+
+function realOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {

@@ -3,6 +3,7 @@ import {
   emptyDocuments,
   PARSE_ERROR,
   UNKNOWN_DOCUMENT,
+  INPUT_SHAPE,
   type Documents,
   type FileDoc,
   type LoadProblem,
@@ -150,7 +151,11 @@ function addText(model: Documents, file: SourceFile): boolean {
   const parsed = parseJson(text);
   if ('error' in parsed)
     return fail(model, file, parsed.error.message, parsed.error.offset, parsed.error.length);
-  const docs = classify(file, parsed.value);
+  const shapes: LoadProblem[] = [];
+  const whole: FileDoc = { kind: 'file', file, root: [], data: undefined };
+  const docs = classify(file, parsed.value, (path, message, level) =>
+    shapes.push({ ruleId: INPUT_SHAPE, doc: whole, message, path, ...(level ? { level } : {}) }),
+  );
   if (!docs) {
     if (file.explicit) {
       problem(
@@ -186,6 +191,7 @@ function addText(model: Documents, file: SourceFile): boolean {
     );
   }
   model.files.push(file);
+  model.problems.push(...shapes);
   for (const doc of docs) {
     if (doc.kind === 'replication') model.replications.push(doc);
     else if (doc.kind === 'policy') model.policies.push(doc);
