@@ -4,6 +4,7 @@ import { findConfig, loadConfig, type LoadedConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { link } from './link.js';
 import { lint, TOOL } from './lint.js';
+import { printConfig } from './printconfig.js';
 import { exitCode, guardStdout, say, writeReport, writeStdout } from './output.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from './load/files.js';
 import { load, MAX_FILE_BYTES } from './load/index.js';
@@ -45,6 +46,8 @@ Options:
   -c, --config <file>               use this config file (default: the nearest .s3tables-lint.json
                                     in this or a parent directory, up to the git repository root)
       --no-config                   use no config file
+      --print-config                print which config file applies (and how it was found) and the
+                                    resolved settings, as JSON, and exit
       --no-color                    no colour, even on a terminal (also NO_COLOR; FORCE_COLOR
                                     colours a non-terminal)
   -v, --version                     print the version and the data versions
@@ -85,6 +88,20 @@ async function main(argv: string[]): Promise<number> {
     ['error', 'warning', 'note'] as const,
     '--fail-on',
   );
+  if (values['print-config']) {
+    await writeStdout(
+      printConfig({
+        cwd: process.cwd(),
+        config,
+        ...(values['no-config'] ? { flag: '--no-config' as const } : {}),
+        ...(values.config !== undefined ? { flag: '--config' as const } : {}),
+        failOn,
+        rule: values.rule ?? [],
+        skip: values.skip ?? [],
+      }),
+    );
+    return 0;
+  }
   const paths = positionals.length > 0 ? positionals : ['.'];
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given once');
 
@@ -176,6 +193,7 @@ function parse(argv: string[]) {
         config: { type: 'string', short: 'c' },
         'no-config': { type: 'boolean' },
         'no-color': { type: 'boolean' },
+        'print-config': { type: 'boolean' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },

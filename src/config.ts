@@ -4,7 +4,7 @@ import { UsageError } from './errors.js';
 import { globProblem, showGlob } from './load/glob.js';
 import { parseJson } from './load/json.js';
 import { lineStarts, position } from './text.js';
-import { toPosix } from './load/files.js';
+import { fileProblem, toPosix } from './load/files.js';
 import type { Level } from './result.js';
 
 /** The config file's name; found by walking up from the working directory. */
@@ -74,9 +74,10 @@ export interface LoadedConfig {
  * The walk stops at the root of the git repository (a directory holding `.git`), so a stray
  * file above a repository never applies to it, and at the filesystem root.
  */
-export function findConfig(cwd: string): string | undefined {
+export function findConfig(cwd: string, searched: string[] = []): string | undefined {
   let dir = resolve(cwd);
   for (;;) {
+    searched.push(dir);
     const candidate = join(dir, CONFIG_FILE);
     if (isFile(candidate)) return candidate;
     if (existsSync(join(dir, '.git'))) return undefined;
@@ -90,6 +91,9 @@ export function findConfig(cwd: string): string | undefined {
 export function loadConfig(path: string, cwd: string = process.cwd()): LoadedConfig {
   const abs = resolve(cwd, path);
   const name = toPosix(relative(cwd, abs)) || abs;
+  const notFile = fileProblem(abs, name);
+  if (notFile?.startsWith('no such file')) throw new UsageError(`no such config file: ${name}`);
+  if (notFile) throw new UsageError(`config file ${notFile}`);
   let text: string;
   try {
     text = readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
@@ -158,7 +162,9 @@ export function validateConfig(value: unknown): string | undefined {
           optional(s, 'files', `${here}.files`, glob) ??
           optional(s, 'resource', `${here}.resource`, arnGlob) ??
           optional(s, 'justification', `${here}.justification`, (j, jat) =>
-            typeof j === 'string' && j.trim() !== '' ? undefined : `${jat} must say why (a non-blank string)`,
+            typeof j === 'string' && VISIBLE.test(j)
+              ? undefined
+              : `${jat} must say why (visible text, not only blanks)`,
           );
         if (problem) return problem;
       }
@@ -168,6 +174,13 @@ export function validateConfig(value: unknown): string | undefined {
 }
 
 type Check = (value: unknown, at: string) => string | undefined;
+
+/**
+ * A character that shows: not a blank, control, format (U+200B, U+2060, U+FEFF, U+00AD), separator
+ * or lone combining mark, nor a filler that renders empty (Hangul fillers, the blank braille cell).
+ * The schema's `justification.pattern` is the same class.
+ */
+const VISIBLE = /[^\s\p{Cc}\p{Cf}\p{Z}\p{M}\u115F\u1160\u3164\uFFA0\u2800]/u;
 
 function optional(o: Obj, k: string, at: string, check: Check): string | undefined {
   return Object.prototype.hasOwnProperty.call(o, k) ? check(o[k], at) : undefined;

@@ -3,13 +3,12 @@
  * the scan globs, the bindings with absolute paths. Every problem is a one-line UsageError that
  * names the flag or the config member.
  */
-import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { key, type Bindings, type LoadedConfig, type RoleBinding } from './config.js';
 import { UsageError } from './errors.js';
 import { globMatch, showGlob } from './load/glob.js';
 import type { LinkBindings } from './link.js';
-import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, toPosix } from './load/files.js';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE, fileProblem, toPosix } from './load/files.js';
 import type { Level } from './result.js';
 import type { Rule } from './rule.js';
 
@@ -76,15 +75,17 @@ export function plan(o: PlanOptions): Plan {
     [fromOptions, ''],
   ] as const) {
     for (const b of boundFiles(set)) {
-      if (!isFile(b.path))
-        throw new UsageError(`${where}${b.member}: no such file: ${displayName(b.path, cwd)}`);
+      // Says what it is (a directory, a FIFO, a looping link) rather than "no such file".
+      const problem = fileProblem(b.path, displayName(b.path, cwd));
+      if (problem) throw new UsageError(`${where}${b.member}: ${problem}`);
     }
   }
   for (const [path, flag] of [
     ...(onlyRole?.policies ?? []).map((p) => [p, '--role-policy'] as const),
     ...(onlyRole?.trust !== undefined ? [[onlyRole.trust, '--trust-policy'] as const] : []),
   ]) {
-    if (!isFile(path)) throw new UsageError(`${flag}: no such file: ${displayName(path, cwd)}`);
+    const problem = fileProblem(path, displayName(path, cwd));
+    if (problem) throw new UsageError(`${flag}: ${problem}`);
   }
   const merged = mergeBindings(fromConfig, fromOptions);
   const bindings: LinkBindings = {
@@ -220,11 +221,3 @@ function mergeBindings(a: Bindings, b: Bindings): Bindings {
 }
 
 export const displayName = (path: string, cwd: string): string => toPosix(relative(cwd, path)) || path;
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}

@@ -72,6 +72,8 @@ describe('config file schema', () => {
     ['suppressions not array', { suppressions: S }],
     ['suppression without justification', { suppressions: [{ rule: 'x', files: '*' }] }],
     ['blank justification', { suppressions: [{ ...S, justification: '  ' }] }],
+    ['invisible justification', { suppressions: [{ ...S, justification: '\u200b\u3164\u0301' }] }],
+    ['justification with one visible character', { suppressions: [{ ...S, justification: '\u200bx' }] }],
     ['suppression without files', { suppressions: [{ rule: 'x', justification: 'y' }] }],
     ['suppression unknown member', { suppressions: [{ ...S, file: 'x' }] }],
     ['empty resource', { suppressions: [{ ...S, resource: '' }] }],

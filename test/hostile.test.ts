@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { validateConfig } from '../src/config.js';
 import { globTest, wildcardMatch } from '../src/load/glob.js';
 import { buildTree, locate, parseJson } from '../src/load/json.js';
 import { TOOL } from '../src/lint.js';
@@ -541,5 +542,94 @@ describe('defect 7: nothing is skipped without a word', () => {
     // Scanning the working directory itself: named as '.'.
     const here = cli(['.'], { cwd: join(dir, 'repo') });
     expect(here.stderr).toContain('a symbolic link out of . (to');
+  });
+});
+
+describe('defect 9: small', () => {
+  const POLICY = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3tables:GetTable', Resource: '*' }],
+  });
+
+  it('binding a directory, a FIFO or a looping symlink says what it is', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'ok.json'), POLICY);
+    mkdirSync(join(dir, 'policies'));
+    execFileSync('mkfifo', [join(dir, 'fifo.json')]);
+    symlinkSync('loop.json', join(dir, 'loop.json'));
+    const bind = (file: string) => {
+      writeFileSync(join(dir, '.s3tables-lint.json'), JSON.stringify({ bindings: { caller: [file] } }));
+      return cli(['ok.json'], { cwd: dir });
+    };
+    const says = (file: string, what: string) =>
+      expect(bind(file)).toMatchObject({
+        status: 2,
+        stderr: `s3tables-lint: .s3tables-lint.json: bindings.caller[0]: ${file} is ${what}, not a file\n`,
+      });
+    says('policies', 'a directory');
+    says('fifo.json', 'a FIFO');
+    says('loop.json', 'a symbolic link that loops');
+    expect(bind('nope.json').stderr).toBe(
+      's3tables-lint: .s3tables-lint.json: bindings.caller[0]: no such file: nope.json\n',
+    );
+    // The flags too.
+    writeFileSync(join(dir, '.s3tables-lint.json'), '{}');
+    expect(cli(['--caller-policy', 'fifo.json', 'ok.json'], { cwd: dir })).toMatchObject({
+      status: 2,
+      stderr: 's3tables-lint: bindings.caller[0]: fifo.json is a FIFO, not a file\n',
+    });
+    // A config file that is a FIFO would block the read forever.
+    expect(cli(['-c', 'fifo.json', 'ok.json'], { cwd: dir })).toMatchObject({
+      status: 2,
+      stderr: 's3tables-lint: config file fifo.json is a FIFO, not a file\n',
+    });
+  });
+
+  it('a justification of only invisible characters is rejected', () => {
+    for (const justification of ['\u200b', '\u200b\u2060\ufeff', ' \u3164\u00ad ', '\u0301']) {
+      const problem = validateConfig({
+        suppressions: [{ rule: 'parse-error', files: '*', justification }],
+      });
+      expect(problem).toBe('suppressions[0].justification must say why (visible text, not only blanks)');
+    }
+    expect(
+      validateConfig({ suppressions: [{ rule: 'parse-error', files: '*', justification: '\u200bok' }] }),
+    ).toBeUndefined();
+  });
+
+  it('--print-config prints which config file applied and the resolved settings as JSON', () => {
+    const dir = scratch();
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(
+      join(dir, '.s3tables-lint.json'),
+      JSON.stringify({
+        rules: { 'unknown-document': 'off', 'duplicate-sid': 'warning' },
+        failOn: 'warning',
+        exclude: ['vendor/**'],
+      }),
+    );
+    const r = cli(['--print-config', '--skip', 'policy-version'], { cwd: join(dir, 'sub') });
+    expect(r).toMatchObject({ status: 0, stderr: '' });
+    const out = JSON.parse(r.stdout) as {
+      configFile: string | null;
+      found: string;
+      failOn: string;
+      include: string[];
+      exclude: string[];
+      rules: Record<string, string>;
+    };
+    expect(out.configFile).toBe(join(dir, '.s3tables-lint.json'));
+    expect(out.found).toMatch(/^the nearest \.s3tables-lint\.json, found by walking up from /);
+    expect(out.failOn).toBe('warning');
+    expect(out.include).toEqual(['**/*.json']);
+    expect(out.exclude).toEqual(['**/node_modules/**', '**/.git/**', 'vendor/**']);
+    expect(out.rules).toMatchObject({
+      'unknown-document': 'off',
+      'duplicate-sid': 'warning',
+      'policy-version': 'off',
+      'parse-error': 'error',
+    });
+    const none = JSON.parse(cli(['--print-config', '--no-config'], { cwd: dir }).stdout) as typeof out;
+    expect(none).toMatchObject({ configFile: null, found: '--no-config', failOn: 'error' });
   });
 });

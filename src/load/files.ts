@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { minimatchLib } from '../deps.js';
 import { UsageError } from '../errors.js';
@@ -187,6 +187,37 @@ export function displayName(cwd: string, path: string): string {
   const prefix = cwd.endsWith(sep) ? cwd : cwd + sep;
   if (path.startsWith(prefix) && path.length > prefix.length) return toPosix(path.slice(prefix.length));
   return toPosix(relative(cwd, path)) || path;
+}
+
+/**
+ * Why a path named as a file (a binding, a config file) is not one, in words; undefined when it
+ * is a regular file (links followed). A FIFO must be refused before reading: the read would block.
+ */
+export function fileProblem(path: string, name: string): string | undefined {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (cause) {
+    const why = code(cause);
+    if (why === 'ELOOP') return `${name} is a symbolic link that loops, not a file`;
+    if (why === 'ENOENT') {
+      const link = linkOrUndefined(path);
+      return link === undefined
+        ? `no such file: ${name}`
+        : `${name} is a symbolic link to ${link}, which does not exist`;
+    }
+    return `cannot read ${name}: ${why}`;
+  }
+  if (stat.isFile()) return undefined;
+  return `${name} is ${stat.isDirectory() ? 'a directory' : special(stat)}, not a file`;
+}
+
+function linkOrUndefined(path: string): string | undefined {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 /** "a FIFO", "a socket", "a character device", … for notes. */
