@@ -13,6 +13,8 @@ export const MAX_BRACE_PATTERNS = 256;
 export function globProblem(glob: string): string | undefined {
   if (glob.length > MAX_GLOB_LENGTH)
     return `the glob is ${glob.length} characters long; at most ${MAX_GLOB_LENGTH} are allowed`;
+  // No brace, one pattern: minimatch (loaded on first use) is not needed to tell.
+  if (!glob.includes('{')) return undefined;
   const patterns = minimatchLib().minimatch.braceExpand(glob, {
     braceExpandMax: MAX_BRACE_PATTERNS + 1,
   }).length;
