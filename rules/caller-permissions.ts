@@ -5,6 +5,7 @@ import {
   isComplete,
   PAGES,
 } from '../src/replication/catalogue.js';
+import { callsOf, grantRequest } from '../src/replication/context.js';
 import { gaps, provable, reportGaps, targetOf, unknownReason } from '../src/replication/gaps.js';
 import { defineRule } from '../src/rule.js';
 
@@ -37,17 +38,18 @@ export default defineRule({
         continue;
       }
       const api = l.source.level === 'table' ? 'PutTableReplication' : 'PutTableBucketReplication';
-      reportGaps({ report }, provable(gaps(caller, callerRequired(l)), unknown), {
+      const requestOf = grantRequest(callsOf(model, l).caller);
+      reportGaps({ report }, provable(gaps(caller, callerRequired(l), requestOf), unknown), {
         who: 'the caller',
         target,
       });
-      reportGaps({ report }, provable(gaps(caller, callerUserGuide(l)), unknown), {
+      reportGaps({ report }, provable(gaps(caller, callerUserGuide(l), requestOf), unknown), {
         who: 'the caller',
         target,
         level: 'warning',
         because: ' (the S3 User Guide lists it for the identity that sets up replication)',
       });
-      reportGaps({ report }, provable(gaps(caller, callerApiReference(l)), unknown), {
+      reportGaps({ report }, provable(gaps(caller, callerApiReference(l), requestOf), unknown), {
         who: 'the caller',
         target,
         level: 'warning',

@@ -1,4 +1,5 @@
 import { destinationGrants, isComplete, PAGES, statementFor } from '../src/replication/catalogue.js';
+import { grantRequest, roleCallOf } from '../src/replication/context.js';
 import { gaps, reportGaps, targetOf } from '../src/replication/gaps.js';
 import { defineRule } from '../src/rule.js';
 
@@ -34,7 +35,7 @@ export default defineRule({
           });
           continue;
         }
-        const found = gaps(policies, grants, { principal: { type: 'AWS', id: l.role.arn } });
+        const found = gaps(policies, grants, grantRequest(roleCallOf(model, l)));
         // In the role's own account the role's identity policy suffices; only a Deny here matters.
         reportGaps({ report }, cross ? found : found.map((g) => ({ ...g, missing: [] })), {
           who: `role ${l.role.arn}`,

@@ -1,4 +1,5 @@
 import { isComplete, kmsRequired, PAGES } from '../src/replication/catalogue.js';
+import { grantRequest, roleCallOf } from '../src/replication/context.js';
 import { gaps, provable, reportGaps, targetOf, unknownReason } from '../src/replication/gaps.js';
 import { defineRule } from '../src/rule.js';
 
@@ -23,11 +24,15 @@ export default defineRule({
       }
       const unknown = l.role.unknownAttached;
       if (unknown.length > 0) skip(unknownReason(`role ${l.role.arn}`, unknown));
-      reportGaps({ report }, provable(gaps(l.role.policies, grants), unknown), {
-        who: `role ${l.role.name}`,
-        target,
-        because: ' (the bucket is encrypted with this key; the key policy must allow the role too)',
-      });
+      reportGaps(
+        { report },
+        provable(gaps(l.role.policies, grants, grantRequest(roleCallOf(model, l))), unknown),
+        {
+          who: `role ${l.role.name}`,
+          target,
+          because: ' (the bucket is encrypted with this key; the key policy must allow the role too)',
+        },
+      );
     }
   },
 });

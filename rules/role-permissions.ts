@@ -8,6 +8,7 @@ import {
   type Complete,
   type Grant,
 } from '../src/replication/catalogue.js';
+import { grantRequest, roleCallOf } from '../src/replication/context.js';
 import { gaps, provable, reportGaps, targetOf, unknownReason } from '../src/replication/gaps.js';
 import type { PolicyDoc } from '../src/model.js';
 import { defineRule, type RuleContext } from '../src/rule.js';
@@ -38,11 +39,15 @@ export default defineRule({
       }
       const unknown = l.role.unknownAttached;
       if (unknown.length > 0) skip(unknownReason(`role ${l.role.arn}`, unknown));
-      reportGaps({ report }, provable(gaps(policies, roleRequired(l)), unknown), {
-        who: `role ${l.role.name}`,
-        target,
-        describe: (g) => describe(l, g),
-      });
+      reportGaps(
+        { report },
+        provable(gaps(policies, roleRequired(l), grantRequest(roleCallOf(model, l))), unknown),
+        {
+          who: `role ${l.role.name}`,
+          target,
+          describe: (g) => describe(l, g),
+        },
+      );
       overBroad(l, policies, report);
     }
   },

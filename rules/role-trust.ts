@@ -1,28 +1,38 @@
-import { evaluateCondition } from '../src/iam/conditions.js';
-import { evaluate, type Context } from '../src/iam/evaluate.js';
+import { evaluateCondition, type KeyValue } from '../src/iam/conditions.js';
+import { evaluate, keyState, type Request } from '../src/iam/evaluate.js';
 import { statementsOf, type Statement } from '../src/iam/policy.js';
 import {
   isComplete,
   PAGES,
   REPLICATION_SERVICE,
   trustCondition,
-  trustContext,
   trustStatement,
 } from '../src/replication/catalogue.js';
+import { callsOf, requestFor } from '../src/replication/context.js';
 import { explainLines, STATEMENT } from '../src/replication/gaps.js';
 import { defineRule, type Path } from '../src/rule.js';
 
-/** The condition entry that fails on a key the service is known to send (to point at it). */
-function failingCondition(s: Statement, context: Context): Path | undefined {
-  const known = new Map(Object.entries(context).map(([k, v]) => [k.toLowerCase(), v]));
-  const lookup = (key: string): string | undefined => {
-    const v = known.get(key);
-    return typeof v === 'string' ? v : undefined;
+/** The condition entry that fails on what the service is known to send or not send (to point at it). */
+function failingCondition(s: Statement, request: Request): Path | undefined {
+  const lookup = (key: string): string | null | undefined => {
+    const k = keyState(request, key);
+    return k.state === 'value'
+      ? typeof k.value === 'string'
+        ? k.value
+        : null
+      : k.state === 'absent'
+        ? null
+        : undefined;
   };
   for (const c of s.condition ?? []) {
-    const value = known.get(c.key.toLowerCase());
-    if (value !== undefined && evaluateCondition(c, { present: true, value }, lookup) === false)
-      return c.path;
+    const k = keyState(request, c.key);
+    const value: KeyValue =
+      k.state === 'value'
+        ? { present: true, value: k.value ?? '' }
+        : k.state === 'absent'
+          ? { present: false }
+          : 'unknown';
+    if (evaluateCondition(c, value, lookup) === false) return c.path;
   }
   return undefined;
 }
@@ -52,14 +62,10 @@ export default defineRule({
       const fixStatement = complete
         ? trustStatement(complete)
         : { Effect: 'Allow', Principal: { Service: REPLICATION_SERVICE }, Action: 'sts:AssumeRole' };
+      const request = requestFor(callsOf(model, l).service, 'sts:AssumeRole', l.role.arn);
       for (const trust of trusts) {
-        const e = evaluate([trust], {
-          action: 'sts:AssumeRole',
-          resource: l.role.arn,
-          principal: { type: 'Service', id: REPLICATION_SERVICE },
-          ...(complete ? { context: trustContext(complete) } : {}),
-        });
-        const explain = explainLines(e, `sts:AssumeRole of ${l.role.arn} by ${REPLICATION_SERVICE}`);
+        const e = evaluate([trust], request);
+        const explain = explainLines(e, `sts:AssumeRole of ${l.role.arn} by ${REPLICATION_SERVICE}`, request);
         const source = complete ? ` for source ${complete.source.arn}` : '';
         if (e.decision === 'allowed') {
           // Only bucket level: there the values the service sends are known (AWS's CDK stacks use them).
@@ -102,10 +108,7 @@ export default defineRule({
             for (const t of failing) {
               report({
                 doc: trust,
-                path: failingCondition(t.statement, complete ? trustContext(complete) : {}) ?? [
-                  ...t.statement.path,
-                  'Condition',
-                ],
+                path: failingCondition(t.statement, request) ?? [...t.statement.path, 'Condition'],
                 message: `this condition cannot hold when ${REPLICATION_SERVICE} assumes the role${source} (${t.why}); fix or remove it`,
                 fix: { description: 'a statement that works', value: fixStatement },
                 explain,

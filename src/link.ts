@@ -8,12 +8,16 @@ import { resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { parseBucketArn, parseRoleArn, parseTableArn } from './iam/arn.js';
 import { statementsOf } from './iam/policy.js';
+import { resourceCovers, resourceIntersects } from './iam/resource.js';
 import type {
+  Boundary,
+  BucketRef,
   Caller,
   Documents,
   EncryptionDoc,
   Model,
   ModelBindings,
+  OrgLevel,
   PolicyDoc,
   PolicyOwner,
   PolicyType,
@@ -23,6 +27,7 @@ import type {
   RoleRef,
   Setup,
   SetupRole,
+  StatedContext,
 } from './model.js';
 import { isObject } from './values.js';
 
@@ -31,7 +36,18 @@ export interface LinkBindings {
   /** Policies of the principal that calls Put…Replication. */
   caller?: readonly string[];
   /** Per role key (an ARN or a role name, as `configuration.role` names it). */
-  roles?: readonly { key: string; policies: readonly string[]; trust?: string }[];
+  roles?: readonly { key: string; policies: readonly string[]; trust?: string; boundary?: string }[];
+  /** The caller's permissions boundary (a policy file). */
+  callerBoundary?: string;
+  /** What the user states about request contexts (the config's `context`). */
+  context?: StatedContext;
+  /** SCP and RCP levels: policy files attached above some accounts (the config's `organization`). */
+  organization?: readonly {
+    kind: 'scp' | 'rcp';
+    accounts: readonly string[];
+    policies: readonly string[];
+    name: string;
+  }[];
   /** `--role-policy` / `--trust-policy`: files of the one role the run's configurations name. */
   onlyRole?: { policies: readonly string[]; trust?: string; flag: string };
   /** `--caller`: a user, group or role of an account-authorization-details input. */
@@ -64,7 +80,9 @@ export function link(docs: Documents, bindings: LinkBindings = {}, cwd: string =
     });
   const modelBindings: ModelBindings = { caller: [], roles: [] };
   for (const path of bindings.caller ?? []) modelBindings.caller.push(...bind(path, 'identity'));
-  for (const { key, policies, trust } of roles) {
+  const boundaries = new Map<string, PolicyDoc[]>();
+  for (const { key, policies, trust, boundary } of roles) {
+    if (boundary !== undefined) boundaries.set(key, bind(boundary, 'identity'));
     const owner: PolicyOwner = key.startsWith('arn:')
       ? { kind: 'role', arn: key }
       : { kind: 'role', name: key };
@@ -87,10 +105,35 @@ export function link(docs: Documents, bindings: LinkBindings = {}, cwd: string =
   if (bindings.caller !== undefined || bindings.roles !== undefined || bindings.onlyRole !== undefined)
     model.bindings = modelBindings;
 
-  const caller = callerOf(index, modelBindings, bindings.callerPrincipal);
+  const callerBoundary =
+    bindings.callerBoundary !== undefined ? bind(bindings.callerBoundary, 'identity') : undefined;
+  const caller = callerOf(index, modelBindings, bindings.callerPrincipal, callerBoundary);
   if (caller) model.caller = caller;
-  model.setups = docs.replications.map((doc) => setupOf(doc, index));
+  model.setups = docs.replications.map((doc) => setupOf(doc, index, boundaries));
+  if (bindings.context) model.context = bindings.context;
+  if (bindings.organization) model.organization = organizationOf(bindings.organization, byFile);
   return model;
+}
+
+/** SCP and RCP levels with their documents (a describe-policy output or a bare policy file). */
+function organizationOf(
+  levels: NonNullable<LinkBindings['organization']>,
+  byFile: ReturnType<typeof fileIndex>,
+): OrgLevel[] {
+  return levels.map((l) => ({
+    kind: l.kind,
+    accounts: [...l.accounts],
+    name: l.name,
+    policies: l.policies.flatMap((path) => {
+      const found = byFile.get(path)?.policies ?? [];
+      for (const p of found)
+        if (p.orgType !== undefined && p.orgType !== l.kind)
+          throw new UsageError(
+            `${l.name}: ${p.file.name} is ${p.orgType === 'scp' ? 'a service control policy' : 'a resource control policy'} (its PolicySummary.Type), not ${l.kind === 'scp' ? 'an SCP' : 'an RCP'}`,
+          );
+      return found;
+    }),
+  }));
 }
 
 /** Per file (absolute path), its policies and roles: the bindings' way to their documents. */
@@ -115,8 +158,9 @@ class Index {
   readonly roleInlineByArn = new Map<string, PolicyDoc[]>();
   readonly roleInlineByName = new Map<string, PolicyDoc[]>();
   readonly managed = new Map<string, PolicyDoc[]>();
-  /** Resource policies by the bucket ARN a Resource names (the bucket or a path below it). */
-  readonly bucketPolicies = new Map<string, PolicyDoc[]>();
+  /** Table bucket policies (resource policies about s3tables resources), matched to buckets as IAM matches. */
+  readonly bucketPolicies: PolicyDoc[] = [];
+  /** Identity policies by managed policy ARN and by file (permissions boundaries). */
   /** SSE-KMS encryption by bucket ARN (the first input that gives it). */
   readonly kms = new Map<string, EncryptionDoc>();
   readonly boundRoles = new Map<string, ModelBindings['roles']>();
@@ -139,11 +183,8 @@ class Index {
         if (p.owner.arn !== undefined) push(this.roleInlineByArn, p.owner.arn, p);
         else if (p.owner.name !== undefined) push(this.roleInlineByName, p.owner.name, p);
       }
-      if (p.policyType === 'resource') {
-        const buckets = new Set<string>();
-        for (const s of statementsOf(p)) for (const r of s.resource ?? []) buckets.add(bucketKey(r.value));
-        for (const b of buckets) push(this.bucketPolicies, b, p);
-      }
+      if (p.policyType === 'resource' && p.orgType === undefined && isBucketPolicy(p))
+        this.bucketPolicies.push(p);
     }
     for (const e of docs.encryptions)
       if (e.sseAlgorithm === 'aws:kms' && !this.kms.has(e.tableBucketARN)) this.kms.set(e.tableBucketARN, e);
@@ -182,6 +223,11 @@ class Index {
     return [...byArn, ...byName];
   }
 
+  /** The identity documents of a managed policy ARN among the inputs. */
+  managedIdentity(arn: string): PolicyDoc[] {
+    return (this.managed.get(arn) ?? []).filter((p) => p.policyType === 'identity');
+  }
+
   /** Attached managed policies whose documents are not among the inputs. */
   unknown(arns: readonly string[]): string[] {
     return [...new Set(arns)].filter((a) => !this.managed.has(a));
@@ -194,17 +240,33 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** `arn:…:bucket/name` of a Resource value that names a bucket or a path below it; else the value. */
-function bucketKey(value: string): string {
-  const at = value.indexOf(':bucket/');
-  if (at === -1) return value;
-  const slash = value.indexOf('/', at + ':bucket/'.length);
-  return slash === -1 ? value : value.slice(0, slash);
+/** A resource policy about table buckets: get-table-bucket-policy output, or one naming s3tables. */
+function isBucketPolicy(p: PolicyDoc): boolean {
+  if (p.origin === 'get-table-bucket-policy') return true;
+  return statementsOf(p).some(
+    (s) =>
+      [...(s.resource ?? []), ...(s.notResource ?? [])].some((r) => /^arn:[^:]*:s3tables:/.test(r.value)) ||
+      (s.action ?? []).some((a) => /^s3tables:/i.test(a.value)),
+  );
+}
+
+/**
+ * Does a bucket policy apply to the bucket or its tables, as IAM matches its Resource (wildcards,
+ * NotResource)? A policy that names neither cannot be the bucket's: IAM rejects a table bucket
+ * policy whose Resource is outside the bucket.
+ */
+export function appliesToBucket(p: PolicyDoc, bucket: BucketRef): boolean {
+  const targets = [bucket.arn, `${bucket.arn}/table/*`];
+  return statementsOf(p).some((s) => {
+    if (s.resource) return s.resource.some((r) => targets.some((t) => resourceIntersects(r.value, t)));
+    if (s.notResource) return targets.some((t) => !s.notResource!.some((r) => resourceCovers(r.value, t)));
+    return false;
+  });
 }
 
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 
-function setupOf(doc: ReplicationDoc, index: Index): Setup {
+function setupOf(doc: ReplicationDoc, index: Index, boundaries: ReadonlyMap<string, PolicyDoc[]>): Setup {
   const arns = replicationArns(doc);
   const setup: Setup = { doc, arns, destinations: [] };
   if (arns.source) {
@@ -222,7 +284,7 @@ function setupOf(doc: ReplicationDoc, index: Index): Setup {
     }
   }
   const roleRef = arns.role ? parseRoleArn(arns.role.value) : undefined;
-  if (roleRef && arns.role) setup.role = roleOf(roleRef, arns.role.path, index);
+  if (roleRef && arns.role) setup.role = roleOf(roleRef, arns.role.path, index, boundaries);
   const seen = new Set<string>();
   for (const d of arns.destinations) {
     const bucket = parseBucketArn(d.value);
@@ -233,18 +295,33 @@ function setupOf(doc: ReplicationDoc, index: Index): Setup {
     setup.destinations.push({
       bucket,
       path: d.path,
-      policies: index.bucketPolicies.get(bucket.arn) ?? [],
+      policies: index.bucketPolicies.filter((p) => appliesToBucket(p, bucket)),
       ...(encryption ? { encryption } : {}),
     });
   }
   return setup;
 }
 
-function roleOf(ref: RoleRef, path: Setup['doc']['root'], index: Index): SetupRole {
+function roleOf(
+  ref: RoleRef,
+  path: Setup['doc']['root'],
+  index: Index,
+  boundaries: ReadonlyMap<string, PolicyDoc[]>,
+): SetupRole {
   const docs = index.roleDocs(ref);
   const bound = index.bound(ref);
   const attached = docs.flatMap((r) => r.attached);
+  const boundDocs = boundaries.get(ref.arn) ?? (ref.name !== ref.arn ? boundaries.get(ref.name) : undefined);
+  const named = docs.find((r) => r.boundary !== undefined);
+  let boundary: Boundary | undefined;
+  if (boundDocs && boundDocs.length > 0) {
+    boundary = { policies: boundDocs, from: boundDocs[0]! };
+    if (named?.boundary !== undefined) boundary.arn = named.boundary;
+  } else if (named?.boundary !== undefined) {
+    boundary = { arn: named.boundary, policies: index.managedIdentity(named.boundary), from: named };
+  }
   return {
+    ...(boundary ? { boundary } : {}),
     ...ref,
     path,
     docs,
@@ -258,17 +335,31 @@ function roleOf(ref: RoleRef, path: Setup['doc']['root'], index: Index): SetupRo
 }
 
 /** The caller: bound policy files and/or a principal of account authorization details. */
-function callerOf(index: Index, bindings: ModelBindings, who: string | undefined): Caller | undefined {
+function callerOf(
+  index: Index,
+  bindings: ModelBindings,
+  who: string | undefined,
+  boundDocs: PolicyDoc[] | undefined,
+): Caller | undefined {
   const policies = [...bindings.caller];
   let unknownAttached: string[] = [];
+  let principal: Caller['principal'];
+  let boundary: Boundary | undefined;
   if (who !== undefined) {
-    const principal = principalPolicies(index, who);
-    policies.push(...principal.policies);
-    unknownAttached = principal.unknownAttached;
+    const found = principalPolicies(index, who);
+    policies.push(...found.policies);
+    unknownAttached = found.unknownAttached;
+    principal = found.principal;
+    boundary = found.boundary;
   }
-  return policies.length > 0 || unknownAttached.length > 0
-    ? { policies: unique(policies), unknownAttached }
-    : undefined;
+  if (boundDocs && boundDocs.length > 0) boundary = { ...boundary, policies: boundDocs, from: boundDocs[0]! };
+  if (policies.length === 0 && unknownAttached.length === 0) return undefined;
+  return {
+    policies: unique(policies),
+    unknownAttached,
+    ...(principal ? { principal } : {}),
+    ...(boundary ? { boundary } : {}),
+  };
 }
 
 /** A user, group or role of account authorization details: its policies, as IAM gathers them. */
@@ -297,7 +388,21 @@ function principalPolicies(index: Index, who: string): Caller {
         (p.owner?.kind === 'group' && p.owner.name !== undefined && groups.has(p.owner.name)) ||
         (p.policyArn !== undefined && attached.has(p.policyArn))),
   );
-  return { policies, unknownAttached: index.unknown([...attached]) };
+  const entry = role ?? principal;
+  const kindOf = role ? 'role' : (principal?.type ?? 'user');
+  const named = entry?.boundary;
+  return {
+    policies,
+    unknownAttached: index.unknown([...attached]),
+    principal: {
+      kind: kindOf,
+      ...(entry?.arn !== undefined ? { arn: entry.arn } : {}),
+      ...(entry?.name !== undefined ? { name: entry.name } : {}),
+    },
+    ...(named !== undefined && entry
+      ? { boundary: { arn: named, policies: index.managedIdentity(named), from: entry } }
+      : {}),
+  };
 }
 
 /** The one role the run's replication configurations name (for `--role-policy` / `--trust-policy`). */

@@ -71,7 +71,8 @@ export type PolicyOrigin =
   | 'get-group-policy'
   | 'get-policy-version'
   | 'account-authorization-details'
-  | 'get-table-bucket-policy';
+  | 'get-table-bucket-policy'
+  | 'describe-policy';
 
 /** Who a policy belongs to, when its wrapper says so. */
 export interface PolicyOwner {
@@ -90,6 +91,8 @@ export interface PolicyDoc extends DocBase {
   owner?: PolicyOwner;
   /** ARN of the managed policy this document is a version of. */
   policyArn?: string;
+  /** `aws organizations describe-policy` output: which kind of organization policy it is. */
+  orgType?: 'scp' | 'rcp';
   /** The document was a URL-encoded JSON string inside its wrapper: paths below root cannot be located. */
   encoded?: boolean;
 }
@@ -99,6 +102,8 @@ export interface RoleDoc extends DocBase {
   kind: 'role';
   name?: string;
   arn?: string;
+  /** `PermissionsBoundary.PermissionsBoundaryArn`: the managed policy that bounds the role. */
+  boundary?: string;
   trust?: PolicyDoc;
   /** Inline policies that came with the role (account authorization details). */
   inline: PolicyDoc[];
@@ -125,6 +130,8 @@ export interface PrincipalDoc extends DocBase {
   attached: string[];
   /** A user's groups, by name. */
   groups: string[];
+  /** A user's permissions boundary (managed policy ARN). */
+  boundary?: string;
 }
 
 /** A whole file, for findings that are about the file itself. */
@@ -229,6 +236,17 @@ export interface SetupRole extends RoleRef {
   policies: PolicyDoc[];
   /** Attached managed policies whose documents are not among the inputs. */
   unknownAttached: string[];
+  /** Its permissions boundary, when get-role, authorization details or a binding gives one. */
+  boundary?: Boundary;
+}
+
+/** A permissions boundary: the managed policy's ARN (when known) and its document (when among the inputs). */
+export interface Boundary {
+  arn?: string;
+  /** The boundary's document; empty when it is not among the inputs (then it cannot be judged). */
+  policies: PolicyDoc[];
+  /** Where the boundary is named (get-role output, authorization details, or the bound file). */
+  from: Doc;
 }
 
 export interface SetupDestination {
@@ -266,6 +284,30 @@ export interface Caller {
   policies: PolicyDoc[];
   /** Attached managed policies (of a `--caller` principal) whose documents are not among the inputs. */
   unknownAttached: string[];
+  /** Who it is, when `--caller` names a user or role of authorization details. */
+  principal?: { kind: 'user' | 'group' | 'role'; arn?: string; name?: string };
+  boundary?: Boundary;
+}
+
+/** Values the user states for request-context keys; `null` states the key is absent. */
+export type StatedValues = Readonly<Record<string, string | readonly string[] | null>>;
+
+/** The config's `context`: keys for every call, for the caller's calls, for the role's calls. */
+export interface StatedContext {
+  all?: StatedValues;
+  caller?: StatedValues;
+  role?: StatedValues;
+}
+
+/** SCPs or RCPs attached at one level (root, an OU or an account) above the accounts listed. */
+export interface OrgLevel {
+  kind: 'scp' | 'rcp';
+  /** The accounts below this level. */
+  accounts: string[];
+  /** The policies attached at this level: one of them must allow (IAM's evaluation logic). */
+  policies: PolicyDoc[];
+  /** Where the level is declared, for messages: `organization.scps[0]`. */
+  name: string;
 }
 
 /** The linked view of every input of a run: the documents and the setups they form. */
@@ -275,4 +317,8 @@ export interface Model extends Documents {
   caller?: Caller;
   /** What the bindings bound (for reading back; rules use setups and caller). */
   bindings?: ModelBindings;
+  /** What the user states about request contexts (the config's `context`). */
+  context?: StatedContext;
+  /** SCP and RCP levels the user gives (the config's `organization`). */
+  organization?: OrgLevel[];
 }

@@ -43,8 +43,29 @@ export interface Request {
   /** For resource and trust policies: who asks. Ignored for identity policies. */
   principal?: { type: PrincipalType; id: string };
   context?: Context;
-  /** Keys whose absence is known (so Null / ...IfExists can resolve). Default: none. */
-  absent?: readonly string[];
+  /**
+   * Keys whose absence is known (so Null / ...IfExists can resolve): a list, or a test on the
+   * lower-cased key (keys an action can never carry form an open set: every aws:RequestTag/...).
+   * Default: none. A key in `context` is present whatever this says.
+   */
+  absent?: readonly string[] | ((lowerKey: string) => boolean);
+}
+
+/** What a request says about one key: a known value, known absent, or unknown. */
+export type KeyState = 'value' | 'absent' | 'unknown';
+
+/** The state of `key` in `request` (for --explain: which key states decided a statement). */
+export function keyState(
+  request: Request,
+  key: string,
+): { state: KeyState; value?: string | readonly string[] } {
+  const lower = key.toLowerCase();
+  for (const [k, v] of Object.entries(request.context ?? {}))
+    if (k.toLowerCase() === lower) return { state: 'value', value: v };
+  const absent = request.absent;
+  const gone =
+    typeof absent === 'function' ? absent(lower) : (absent ?? []).some((k) => k.toLowerCase() === lower);
+  return { state: gone ? 'absent' : 'unknown' };
 }
 
 export type Decision = 'allowed' | 'explicit-deny' | 'implicit-deny' | 'conditional';
@@ -87,6 +108,9 @@ interface Compiled {
   notActions?: ActionMatcher[];
   resources?: Pattern[];
   notResources?: Pattern[];
+  /** Per Resource / NotResource entry: a wildcard inside the service segment, which matches nothing. */
+  deadResources?: boolean[];
+  deadNotResources?: boolean[];
   conditions: ConditionEntry[];
   /** Per condition: its key lower-cased and a one-line description (built once). */
   conditionKeys: string[];
@@ -124,13 +148,33 @@ function compile(st: Statement): Compiled {
     if (st.effect) c.effect = st.effect;
     if (st.action) c.actions = st.action.map((a) => actionMatcher(a.value));
     if (st.notAction) c.notActions = st.notAction.map((a) => actionMatcher(a.value));
-    if (st.resource) c.resources = st.resource.map((r) => parsePattern(r.value, variables));
+    if (st.resource) {
+      c.resources = st.resource.map((r) => parsePattern(r.value, variables));
+      c.deadResources = st.resource.map((r) => wildcardService(r.value));
+    }
     if (st.notResource) {
       c.notResources = st.notResource.map((r) => parsePattern(r.value, variables));
+      c.deadNotResources = st.notResource.map((r) => wildcardService(r.value));
     }
     Object.defineProperty(st, COMPILED, { value: c });
   }
   return c;
+}
+
+/**
+ * IAM User Guide, Resource element: "You can't use a wildcard in the service segment that
+ * identifies the AWS product." An entry such as `arn:aws:s3*:...` therefore names no resource.
+ * A service segment that is `*` alone (`arn:aws:*`, `arn:aws:*:*:111122223333:*`) names no product
+ * and keeps matching every service, as policies in the wild expect (decision recorded in
+ * test/oracle-disagreements.json).
+ */
+export function wildcardService(value: string): boolean {
+  if (!value.startsWith('arn:')) return false;
+  const first = value.indexOf(':', 4);
+  if (first === -1) return false;
+  const end = value.indexOf(':', first + 1);
+  const segment = value.slice(first + 1, end === -1 ? undefined : end);
+  return segment !== '*' && hasWildcard(segment);
 }
 
 const actionMatches = (m: ActionMatcher, lowerAction: string): boolean =>
@@ -149,11 +193,13 @@ interface Prepared {
 function prepare(request: Request): Prepared {
   // Built on the first condition or variable that needs them (per call: callers may mutate a context).
   let known: Map<string, string | readonly string[]> | undefined;
-  let gone: Set<string> | undefined;
+  let gone: { has(lowerKey: string): boolean } | undefined;
   const load = (): void => {
     known = new Map();
     for (const [k, v] of Object.entries(request.context ?? {})) known.set(k.toLowerCase(), v);
-    gone = new Set((request.absent ?? []).map((k) => k.toLowerCase()));
+    const absent = request.absent;
+    gone =
+      typeof absent === 'function' ? { has: absent } : new Set((absent ?? []).map((k) => k.toLowerCase()));
   };
   const get = (k: string): string | readonly string[] | undefined => {
     if (!known) load();
@@ -231,6 +277,7 @@ function checkResource(c: Compiled, p: Prepared): Part {
   if (c.resources) {
     let unknown: string | undefined;
     for (let i = 0; i < c.resources.length; i++) {
+      if (c.deadResources![i]) continue;
       // Allow must cover the whole requested pattern; Deny needs only part of it.
       const r = patternResult(c.resources[i]!, p, deny);
       const value = c.st.resource![i]!.value;
@@ -245,6 +292,7 @@ function checkResource(c: Compiled, p: Prepared): Part {
   if (c.notResources) {
     let unknown: string | undefined;
     for (let i = 0; i < c.notResources.length; i++) {
+      if (c.deadNotResources![i]) continue;
       // The statement applies outside its NotResource: an Allow must exclude all of the pattern,
       // a Deny applies unless NotResource covers the pattern.
       const r = patternResult(c.notResources[i]!, p, !deny);

@@ -116,6 +116,26 @@ export function classify(file: SourceFile, value: unknown, shape: ShapeSink = ()
   ) {
     return authorizationDetails(file, value, shape);
   }
+  // aws organizations describe-policy: an SCP or RCP, its document a JSON string in Content.
+  if (
+    isObject(value['Policy']) &&
+    has(value['Policy'], 'Content') &&
+    isObject(value['Policy']['PolicySummary'])
+  ) {
+    const summary = value['Policy']['PolicySummary'];
+    const type = summary['Type'];
+    const orgType =
+      type === 'SERVICE_CONTROL_POLICY' ? 'scp' : type === 'RESOURCE_CONTROL_POLICY' ? 'rcp' : undefined;
+    if (orgType) {
+      const docs = policies(file, ['Policy', 'Content'], value['Policy']['Content'], 'describe-policy', {
+        name: str(summary['Name']),
+        type: orgType === 'rcp' ? 'resource' : 'identity',
+        ...(str(summary['Arn']) !== undefined ? { policyArn: str(summary['Arn']) } : {}),
+      });
+      for (const d of docs) d.orgType = orgType;
+      return docs;
+    }
+  }
   if (has(value, 'resourcePolicy') && Object.keys(value).length === 1) {
     return policies(file, ['resourcePolicy'], value['resourcePolicy'], 'get-table-bucket-policy', {
       type: 'resource',
@@ -203,6 +223,8 @@ function role(file: SourceFile, root: Path, data: Obj, origin: PolicyOrigin): Ro
   if (name !== undefined) doc.name = name;
   if (arn !== undefined) doc.arn = arn;
   const owner: PolicyOwner = { kind: 'role', name, arn };
+  const boundary = boundaryArn(data);
+  if (boundary !== undefined) doc.boundary = boundary;
   if (has(data, 'AssumeRolePolicyDocument')) {
     const [trust] = policies(
       file,
@@ -291,6 +313,8 @@ function authorizationDetails(file: SourceFile, value: Obj, shape: ShapeSink): D
         ),
         groups: list(entry['GroupList']).filter((g): g is string => typeof g === 'string'),
       };
+      const boundary = boundaryArn(entry);
+      if (boundary !== undefined) principal.boundary = boundary;
       if (owner.name !== undefined) principal.name = owner.name;
       if (owner.arn !== undefined) principal.arn = owner.arn;
       docs.push(principal);
@@ -334,6 +358,12 @@ function authorizationDetails(file: SourceFile, value: Obj, shape: ShapeSink): D
     );
   });
   return docs;
+}
+
+/** `PermissionsBoundary.PermissionsBoundaryArn` of get-role / authorization details entries. */
+function boundaryArn(entry: Obj): string | undefined {
+  const b = entry['PermissionsBoundary'];
+  return isObject(b) ? str(b['PermissionsBoundaryArn']) : undefined;
 }
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);

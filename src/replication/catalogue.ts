@@ -24,8 +24,10 @@ export interface Grant {
   resource: string;
   /** The condition the pasted statement carries (PassRole). */
   condition?: Record<string, Record<string, string | string[]>>;
-  /** The request context the service sends (for evaluation). */
+  /** Request-context values of this grant's call beyond the call's own (iam:PassedToService). */
   context?: Context;
+  /** The Region of the API call when it is not the resource's (iam:PassRole: the source's). */
+  region?: string;
 }
 
 /** A replication whose source and role are known: everything the permission rules need. */
@@ -53,6 +55,7 @@ export function callerRequired(l: Complete): Grant[] {
       resource: l.role.arn,
       condition: { StringEquals: { 'iam:PassedToService': REPLICATION_SERVICE } },
       context: { 'iam:PassedToService': REPLICATION_SERVICE },
+      region: l.source.bucket.region,
     },
   ];
 }

@@ -7,6 +7,7 @@ import { statementsOf, type Statement } from '../iam/policy.js';
 import type { Path, PolicyDoc } from '../model.js';
 import type { Level, RuleContext } from '../rule.js';
 import { statementFor, type Grant } from './catalogue.js';
+import { describeKeys } from './context.js';
 
 export interface Gap {
   grant: Grant;
@@ -18,23 +19,32 @@ export interface Gap {
   explain: string[];
 }
 
+/** The request of one action of a grant (with the call's context: replication/context.ts). */
+export type RequestOf = (grant: Grant, action: string) => Request;
+
+/** A request with no context but what the grant carries (everything else unknown). */
+export const bareRequest: RequestOf = (grant, action) => ({
+  action,
+  resource: grant.resource,
+  ...(grant.context ? { context: grant.context } : {}),
+});
+
 /** Which actions of each grant the policies do not allow; 'conditional' counts as allowed (cannot tell). */
 export function gaps(
   policies: readonly PolicyDoc[],
   grants: readonly Grant[],
-  extra: Pick<Request, 'principal'> = {},
+  requestOf: RequestOf = bareRequest,
 ): Gap[] {
   const out: Gap[] = [];
   for (const grant of grants) {
     const gap: Gap = { grant, missing: [], denied: [], explain: [] };
     for (const action of grant.actions) {
-      const request: Request = { action, resource: grant.resource, ...extra };
-      if (grant.context) request.context = grant.context;
+      const request = requestOf(grant, action);
       const e = evaluate(policies, request);
       if (e.decision === 'allowed' || e.decision === 'conditional') continue;
       if (e.decision === 'explicit-deny') gap.denied.push({ action, by: e.deniedBy });
       else gap.missing.push(action);
-      gap.explain.push(...explainLines(e, `${action} on ${grant.resource}`));
+      gap.explain.push(...explainLines(e, `${action} on ${grant.resource}`, request));
     }
     if (gap.missing.length > 0 || gap.denied.length > 0) out.push(gap);
   }
@@ -50,11 +60,20 @@ export function pathText(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(root)';
 }
 
-/** The trace of one evaluation as --explain lines. */
-export function explainLines(e: Evaluation, what: string): string[] {
+/**
+ * The trace of one evaluation as --explain lines; with the request, each statement's condition
+ * keys and their states (known value, absent, unknown) follow it.
+ */
+export function explainLines(e: Evaluation, what: string, request?: Request): string[] {
   const lines = [`${what}: ${e.decision}`];
   if (e.trace.length === 0) lines.push('  no statement in the policies considered');
-  for (const t of e.trace) lines.push(`  ${where(t.statement)}: ${t.outcome}: ${t.why}`);
+  for (const t of e.trace) {
+    lines.push(`  ${where(t.statement)}: ${t.outcome}: ${t.why}`);
+    const keys = (t.statement.condition ?? []).map((c) => c.key);
+    // Only where the conditions decided: the statement matched otherwise, or a condition failed.
+    if (request && keys.length > 0 && (t.outcome !== 'no-match' || t.why.startsWith('Condition')))
+      lines.push(`    keys: ${describeKeys(request, keys).join('; ')}`);
+  }
   return lines;
 }
 
