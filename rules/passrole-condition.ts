@@ -1,21 +1,55 @@
-import { evaluate } from '../src/iam/evaluate.js';
-import { normalize, type Statement } from '../src/iam/policy.js';
+import { evaluate, type Evaluation } from '../src/iam/evaluate.js';
+import { normalize, statementsOf, type Statement } from '../src/iam/policy.js';
 import { matchAction } from '../src/iam/wildcard.js';
-import type { RoleRef } from '../src/model.js';
-import type { PolicyDoc } from '../src/model.js';
+import type { PolicyDoc, RoleRef, Setup } from '../src/model.js';
 import { PAGES, REPLICATION_SERVICE, statementFor, type Grant } from '../src/replication/catalogue.js';
+import { callsOf, requestFor, type CallContext } from '../src/replication/context.js';
 import { explainLines } from '../src/replication/gaps.js';
 import { defineRule } from '../src/rule.js';
 
-/** Any other service: a grant that lets the role go to it lets the role go anywhere. */
-const OTHER_SERVICE = 'ec2.amazonaws.com';
+/**
+ * Services to try passing the role to: well-known ones, and one no policy names (a condition that
+ * only lists what it refuses lets it through). The policy's own values are tried too.
+ */
+const PROBES = [
+  'ec2.amazonaws.com',
+  'lambda.amazonaws.com',
+  // S3 Tables' own other service principal: a `*.s3tables.amazonaws.com` pattern lets the role go to it.
+  'maintenance.s3tables.amazonaws.com',
+  's3tables-lint-probe.amazonaws.com',
+];
 
-const pass = (policy: PolicyDoc, role: RoleRef, service?: string) =>
-  evaluate([policy], {
-    action: 'iam:PassRole',
-    resource: role.arn,
+/** iam:PassRole of the role to one service, in the caller's context (its principal, the source Region). */
+function pass(
+  policies: readonly PolicyDoc[],
+  role: RoleRef,
+  call: CallContext,
+  setup: Setup,
+  service?: string,
+): { e: Evaluation; request: ReturnType<typeof requestFor> } {
+  const request = requestFor(call, 'iam:PassRole', role.arn, {
+    ...(setup.source ? { region: setup.source.bucket.region } : {}),
     ...(service !== undefined ? { context: { 'iam:PassedToService': service } } : {}),
   });
+  return { e: evaluate(policies, request), request };
+}
+
+/**
+ * Other services the policy's own iam:PassedToService values name or match (a StringLike pattern
+ * is tried with its wildcards filled in), so that a condition is judged by what it lets through.
+ */
+function probesOf(policy: PolicyDoc): string[] {
+  const out = new Set(PROBES);
+  for (const s of statementsOf(policy))
+    for (const c of s.condition ?? [])
+      if (c.key.toLowerCase() === 'iam:passedtoservice')
+        for (const v of c.values) {
+          const filled = v.value.replace(/\*/g, 'x').replace(/\?/g, 'x');
+          for (const candidate of [v.value, filled])
+            if (candidate !== REPLICATION_SERVICE) out.add(candidate);
+        }
+  return [...out];
+}
 
 export default defineRule({
   id: 'passrole-condition',
@@ -25,9 +59,15 @@ export default defineRule({
   helpUri: PAGES.passRole,
   seeAlso: ['PASS_ROLE_WITH_STAR_IN_RESOURCE'],
   check({ model, report }) {
-    const roles: { role: RoleRef; dir: string }[] = [];
-    for (const { doc, role } of model.setups) {
-      if (role) roles.push({ role, dir: dirOf(doc.file.name) });
+    const roles: { role: RoleRef; dir: string; setup: Setup; call: CallContext }[] = [];
+    for (const setup of model.setups) {
+      if (setup.role)
+        roles.push({
+          role: setup.role,
+          dir: dirOf(setup.doc.file.name),
+          setup,
+          call: callsOf(model, setup).caller,
+        });
     }
     if (roles.length === 0) return;
     const byDir = new Map<string, typeof roles>();
@@ -41,20 +81,36 @@ export default defineRule({
     for (const policy of graded) {
       // Against the roles of the configurations in its own folder, if any (one setup per folder).
       const near = byDir.get(dirOf(policy.file.name)) ?? [];
-      const against = new Map((near.length > 0 ? near : roles).map((r) => [r.role.arn, r.role]));
-      for (const role of against.values()) {
+      const against = new Map((near.length > 0 ? near : roles).map((r) => [r.role.arn, r]));
+      for (const { role, setup, call } of against.values()) {
         const grant: Grant = {
           sid: 'PassReplicationRole',
           actions: ['iam:PassRole'],
           resource: role.arn,
           condition: { StringEquals: { 'iam:PassedToService': REPLICATION_SERVICE } },
         };
-        const forReplication = pass(policy, role, REPLICATION_SERVICE);
+        const { e: forReplication, request } = pass([policy], role, call, setup, REPLICATION_SERVICE);
         if (forReplication.decision === 'allowed') {
-          const forOther = pass(policy, role, OTHER_SERVICE);
-          if (forOther.decision !== 'allowed') continue;
-          for (const s of forOther.allowedBy) {
-            const message = `${grantKind(s, role)} to any service, not only to ${REPLICATION_SERVICE}: limit iam:PassRole with an iam:PassedToService condition`;
+          // Unconstrained when some other service could be passed the role, whatever the wording.
+          let other: { e: Evaluation; service: string; request: ReturnType<typeof requestFor> } | undefined;
+          for (const service of probesOf(policy)) {
+            // With the caller known, its other policies count (a guardrail Deny elsewhere constrains it).
+            const r = pass(
+              model.caller ? unique([policy, ...model.caller.policies]) : [policy],
+              role,
+              call,
+              setup,
+              service,
+            );
+            if (r.e.decision === 'allowed') {
+              other = { ...r, service };
+              break;
+            }
+          }
+          if (!other) continue;
+          const forOther = other.e;
+          for (const s of forOther.allowedBy.filter((a) => a.policy === policy)) {
+            const message = `${grantKind(s, role)} to services other than ${REPLICATION_SERVICE} (${other.service}, for one): limit iam:PassRole with an iam:PassedToService condition that allows only ${REPLICATION_SERVICE}`;
             // A wildcard statement reads the same for every role: report it once.
             const seen = reported.get(s) ?? new Set<string>();
             if (seen.has(message)) continue;
@@ -62,18 +118,23 @@ export default defineRule({
             report({
               doc: s.policy,
               path: s.path,
-              level: 'warning',
               message,
               fix: {
                 description: 'grant iam:PassRole in a statement of its own, like this',
                 value: statementFor(grant),
               },
-              explain: explainLines(forOther, `iam:PassRole of ${role.arn} to ${OTHER_SERVICE}`),
+              explain: explainLines(
+                forOther,
+                `iam:PassRole of ${role.arn} to ${other.service}`,
+                other.request,
+              ),
             });
           }
-        } else if (forReplication.decision === 'implicit-deny') {
-          // Allowed for some service, but not this one: the condition names another service.
-          for (const t of pass(policy, role).trace) {
+        } else if (forReplication.decision === 'implicit-deny' && model.caller) {
+          // Allowed for some service, but not this one: the condition names another service. Only
+          // for the caller's own policies: another principal's policy may rightly pass roles elsewhere.
+          const { e: unconditioned } = pass([policy], role, call, setup);
+          for (const t of unconditioned.trace) {
             if (t.outcome !== 'conditional' || t.statement.effect !== 'Allow') continue;
             for (const c of t.statement.condition ?? []) {
               if (c.key.toLowerCase() !== 'iam:passedtoservice') continue;
@@ -89,6 +150,7 @@ export default defineRule({
                 explain: explainLines(
                   forReplication,
                   `iam:PassRole of ${role.arn} to ${REPLICATION_SERVICE}`,
+                  request,
                 ),
               });
             }
@@ -111,6 +173,8 @@ const mayAllowPassRole = (policy: PolicyDoc): boolean =>
         ? !s.notAction.some((a) => matchAction(a.value, 'iam:PassRole'))
         : (s.action ?? []).some((a) => matchAction(a.value, 'iam:PassRole'))),
   );
+
+const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
 
 const dirOf = (name: string): string => name.slice(0, name.lastIndexOf('/') + 1);
 

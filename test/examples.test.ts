@@ -66,4 +66,15 @@ describe('examples', () => {
       /^ {6}examples\/broken-missing-destination\/role-policy\.json PolicyDocument\.Statement\[2\] \(Sid CreateInDestination\): no-match: .+$/m,
     );
   });
+
+  // An unconstrained iam:PassRole of the replication role is an error (the README's rules table):
+  // the caller could hand the role to any service, so the broken example fails the run.
+  it('broken-passrole-condition exits 1 with its caller policy bound, and names another service', () => {
+    const dir = 'examples/broken-passrole-condition';
+    const r = cli([dir, '--caller-policy', `${dir}/caller-policy.json`, '--rule', 'passrole-condition']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(
+      /error +passrole-condition .*passed to services other than replication\.s3tables\.amazonaws\.com/,
+    );
+  });
 });
