@@ -13,6 +13,7 @@ import parseError from './parse-error.js';
 import partitionMismatch from './partition-mismatch.js';
 import passroleCondition from './passrole-condition.js';
 import policyGrammar from './policy-grammar.js';
+import policyGuardrails from './policy-guardrails.js';
 import policyVariablePosition from './policy-variable-position.js';
 import policyVersion from './policy-version.js';
 import replicationShape from './replication-shape.js';
@@ -43,6 +44,7 @@ const rules: readonly Rule[] = [
   partitionMismatch,
   passroleCondition,
   policyGrammar,
+  policyGuardrails,
   policyVariablePosition,
   policyVersion,
   replicationShape,

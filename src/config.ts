@@ -19,6 +19,8 @@ export interface RoleBinding {
   policies?: string[];
   /** The role's trust policy. */
   trust?: string;
+  /** The role's permissions boundary (a policy file: bare, or get-policy-version output). */
+  boundary?: string;
 }
 
 /**
@@ -31,6 +33,34 @@ export interface Bindings {
   caller?: string[];
   /** Keyed by role ARN or role name (as `configuration.role` names it). */
   roles?: Record<string, RoleBinding>;
+  /** The caller's permissions boundary (a policy file). */
+  callerBoundary?: string;
+}
+
+/** Values for request-context keys; `null` states that the key is absent. */
+export type ContextValues = Record<string, string | string[] | null>;
+
+/**
+ * What the linter cannot know about the requests replication makes (aws:PrincipalOrgID,
+ * aws:SourceVpce, tags on the role): for every call, the caller's, the replication role's.
+ */
+export interface ContextConfig {
+  all?: ContextValues;
+  caller?: ContextValues;
+  role?: ContextValues;
+}
+
+/** SCPs or RCPs attached at one level (root, OU or account) above some accounts. */
+export interface OrgLevelConfig {
+  /** The 12-digit accounts below this level. */
+  accounts: string[];
+  /** Policy files attached at this level (bare, or `aws organizations describe-policy` output). */
+  policies: string[];
+}
+
+export interface OrganizationConfig {
+  scps?: OrgLevelConfig[];
+  rcps?: OrgLevelConfig[];
 }
 
 /** Hides matching findings from the text output and the exit code; SARIF and JSON keep them, marked. */
@@ -56,6 +86,8 @@ export interface Config {
   /** Globs for directory scans (added to the default `node_modules` and `.git`). */
   exclude?: string[];
   bindings?: Bindings;
+  context?: ContextConfig;
+  organization?: OrganizationConfig;
   suppressions?: Suppression[];
 }
 
@@ -113,7 +145,17 @@ export function loadConfig(path: string, cwd: string = process.cwd()): LoadedCon
 
 const LEVEL_NAMES = ['error', 'warning', 'note'] as const;
 const SETTINGS = ['off', ...LEVEL_NAMES] as const;
-const TOP = ['$schema', 'rules', 'failOn', 'include', 'exclude', 'bindings', 'suppressions'];
+const TOP = [
+  '$schema',
+  'rules',
+  'failOn',
+  'include',
+  'exclude',
+  'bindings',
+  'context',
+  'organization',
+  'suppressions',
+];
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -148,6 +190,8 @@ export function validateConfig(value: unknown): string | undefined {
     optional(value, 'include', 'include', globs) ??
     optional(value, 'exclude', 'exclude', globs) ??
     optional(value, 'bindings', 'bindings', bindings) ??
+    optional(value, 'context', 'context', contextConfig) ??
+    optional(value, 'organization', 'organization', organization) ??
     optional(value, 'suppressions', 'suppressions', (v, at) => {
       if (!Array.isArray(v)) return `${at} must be an array`;
       for (const [i, s] of v.entries()) {
@@ -228,8 +272,9 @@ const arnGlob: Check = (v, at) =>
 const bindings: Check = (v, at) => {
   if (!isObject(v)) return `${at} must be an object`;
   return (
-    unknownMember(v, ['caller', 'roles'], `${at}.`) ??
+    unknownMember(v, ['caller', 'roles', 'callerBoundary'], `${at}.`) ??
     optional(v, 'caller', `${at}.caller`, strings) ??
+    optional(v, 'callerBoundary', `${at}.callerBoundary`, nonEmptyString) ??
     optional(v, 'roles', `${at}.roles`, (roles, rat) => {
       if (!isObject(roles)) return `${rat} must be an object of role ARN or name → { policies, trust }`;
       for (const [name, role] of Object.entries(roles)) {
@@ -237,14 +282,74 @@ const bindings: Check = (v, at) => {
         if (name === '') return `${rat} has an empty role name`;
         if (!isObject(role)) return `${here} must be an object`;
         const problem =
-          unknownMember(role, ['policies', 'trust'], `${here}.`) ??
+          unknownMember(role, ['policies', 'trust', 'boundary'], `${here}.`) ??
           optional(role, 'policies', `${here}.policies`, strings) ??
-          optional(role, 'trust', `${here}.trust`, nonEmptyString);
+          optional(role, 'trust', `${here}.trust`, nonEmptyString) ??
+          optional(role, 'boundary', `${here}.boundary`, nonEmptyString);
         if (problem) return problem;
-        if (!('policies' in role) && !('trust' in role)) return `${here} needs policies or trust`;
+        if (!('policies' in role) && !('trust' in role) && !('boundary' in role))
+          return `${here} needs policies, trust or boundary`;
       }
       return undefined;
     })
+  );
+};
+
+/** A condition key: `prefix:name`, as IAM spells them. */
+const CONTEXT_KEY = /^[A-Za-z0-9.-]+:[^\s]+$/;
+
+const contextValues: Check = (v, at) => {
+  if (!isObject(v))
+    return `${at} must be an object of condition key → value, list of values, or null (absent)`;
+  for (const [k, value] of Object.entries(v)) {
+    const here = `${at}${key(k)}`;
+    if (!CONTEXT_KEY.test(k)) return `${at} has "${k}", which is not a condition key (prefix:name)`;
+    if (value === null || (typeof value === 'string' && value !== '')) continue;
+    if (Array.isArray(value) && value.every((x) => typeof x === 'string' && x !== '')) continue;
+    return `${here} must be a non-empty string, an array of them, or null (the key is absent)`;
+  }
+  return undefined;
+};
+
+const contextConfig: Check = (v, at) => {
+  if (!isObject(v)) return `${at} must be an object with all, caller or role`;
+  return (
+    unknownMember(v, ['all', 'caller', 'role'], `${at}.`) ??
+    optional(v, 'all', `${at}.all`, contextValues) ??
+    optional(v, 'caller', `${at}.caller`, contextValues) ??
+    optional(v, 'role', `${at}.role`, contextValues)
+  );
+};
+
+const orgLevels: Check = (v, at) => {
+  if (!Array.isArray(v)) return `${at} must be an array of { accounts, policies }`;
+  for (const [i, level] of v.entries()) {
+    const here = `${at}[${i}]`;
+    if (!isObject(level)) return `${here} must be an object`;
+    const problem =
+      unknownMember(level, ['accounts', 'policies'], `${here}.`) ??
+      required(level, 'accounts', here) ??
+      required(level, 'policies', here) ??
+      optional(level, 'accounts', `${here}.accounts`, (a, aat) => {
+        if (!Array.isArray(a) || a.length === 0)
+          return `${aat} must be a non-empty array of 12-digit account IDs`;
+        const bad = a.findIndex((x) => typeof x !== 'string' || !/^\d{12}$/.test(x));
+        return bad === -1 ? undefined : `${aat}[${bad}] must be a 12-digit account ID`;
+      }) ??
+      optional(level, 'policies', `${here}.policies`, (p, pat) =>
+        Array.isArray(p) && p.length === 0 ? `${pat} must name at least one policy file` : strings(p, pat),
+      );
+    if (problem) return problem;
+  }
+  return undefined;
+};
+
+const organization: Check = (v, at) => {
+  if (!isObject(v)) return `${at} must be an object with scps or rcps`;
+  return (
+    unknownMember(v, ['scps', 'rcps'], `${at}.`) ??
+    optional(v, 'scps', `${at}.scps`, orgLevels) ??
+    optional(v, 'rcps', `${at}.rcps`, orgLevels)
   );
 };
 

@@ -3,7 +3,18 @@ export type { LintOptions, LintResult, NotRun, RuleMeta, ToolInfo } from './lint
 export type { Finding, Fix, Level, Path, PolicyVisit, Report, Rule, RuleContext } from './rule.js';
 export { defineRule } from './rule.js';
 export { CONFIG_FILE, findConfig, loadConfig, validateConfig } from './config.js';
-export type { Bindings, Config, LoadedConfig, RoleBinding, RuleSetting, Suppression } from './config.js';
+export type {
+  Bindings,
+  Config,
+  ContextConfig,
+  ContextValues,
+  LoadedConfig,
+  OrganizationConfig,
+  OrgLevelConfig,
+  RoleBinding,
+  RuleSetting,
+  Suppression,
+} from './config.js';
 export type {
   Caller,
   Doc,

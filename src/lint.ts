@@ -3,7 +3,7 @@
  * engine → suppress → the result the reporters read.
  */
 import pkg from '../package.json' with { type: 'json' };
-import type { Bindings, LoadedConfig } from './config.js';
+import type { Bindings, ContextConfig, LoadedConfig, OrganizationConfig } from './config.js';
 import { run } from './engine.js';
 import { dataVersion, IAM_DATA_PACKAGE } from './iam/data.js';
 import { link } from './link.js';
@@ -56,6 +56,14 @@ export interface LintOptions extends Selection {
    * Put...Replication (`--caller`): its inline, attached and group policies are the caller's.
    */
   callerPrincipal?: string;
+  /**
+   * What the linter cannot know about the requests replication makes, by condition key
+   * (`{ all: { 'aws:PrincipalOrgID': 'o-…' }, role: { 'aws:PrincipalTag/team': 'data' } }`;
+   * `null` states a key is absent). Merged over the config's `context`, key by key.
+   */
+  context?: ContextConfig;
+  /** SCPs and RCPs per organization level (policy paths relative to `cwd`), added to the config's. */
+  organization?: OrganizationConfig;
 }
 
 export const TOOL: ToolInfo = {

@@ -4,7 +4,14 @@
  * names the flag or the config member.
  */
 import { relative, resolve } from 'node:path';
-import { key, type Bindings, type LoadedConfig, type RoleBinding } from './config.js';
+import {
+  key,
+  type Bindings,
+  type ContextConfig,
+  type LoadedConfig,
+  type OrganizationConfig,
+  type RoleBinding,
+} from './config.js';
 import { UsageError } from './errors.js';
 import { globMatch, showGlob } from './load/glob.js';
 import type { LinkBindings } from './link.js';
@@ -34,6 +41,10 @@ export interface PlanOptions extends Selection {
   rolePolicies?: readonly string[] | undefined;
   trustPolicy?: string | undefined;
   callerPrincipal?: string | undefined;
+  /** What the request contexts carry (merged over the config's `context`, key by key). */
+  context?: ContextConfig | undefined;
+  /** SCP and RCP levels (paths relative to cwd), added to the config's. */
+  organization?: OrganizationConfig | undefined;
 }
 
 export interface Plan {
@@ -96,12 +107,25 @@ export function plan(o: PlanOptions): Plan {
             key: k,
             policies: b.policies ?? [],
             ...(b.trust !== undefined ? { trust: b.trust } : {}),
+            ...(b.boundary !== undefined ? { boundary: b.boundary } : {}),
           })),
         }
       : {}),
     ...(onlyRole ? { onlyRole } : {}),
     ...(o.callerPrincipal !== undefined ? { callerPrincipal: o.callerPrincipal } : {}),
+    ...(merged.callerBoundary !== undefined ? { callerBoundary: merged.callerBoundary } : {}),
   };
+  const context = mergeContext(config?.config.context, o.context);
+  if (context) bindings.context = context;
+  const orgs = [
+    ...orgLevels(config?.config.organization, config?.dir ?? cwd, ` in ${configName}`),
+    ...orgLevels(o.organization, cwd, ''),
+  ];
+  for (const l of orgs)
+    for (const [i, path] of l.policies.entries())
+      if (!isFile(path))
+        throw new UsageError(`${l.name}.policies[${i}]: no such file: ${displayName(path, cwd)}`);
+  if (orgs.length > 0) bindings.organization = orgs;
   return {
     cwd,
     rules,
@@ -110,6 +134,7 @@ export function plan(o: PlanOptions): Plan {
     exclude: o.exclude ?? [...DEFAULT_EXCLUDE, ...(config?.config.exclude ?? [])],
     boundFiles: [
       ...boundFiles(merged).map((b) => b.path),
+      ...orgs.flatMap((l) => l.policies),
       ...(onlyRole?.policies ?? []),
       ...(onlyRole?.trust !== undefined ? [onlyRole.trust] : []),
     ],
@@ -173,6 +198,7 @@ function absoluteBindings(bindings: Bindings | undefined, base: string): Binding
   const abs = (p: string): string => resolve(base, p);
   const out: Bindings = {};
   if (bindings?.caller) out.caller = bindings.caller.map(abs);
+  if (bindings?.callerBoundary) out.callerBoundary = abs(bindings.callerBoundary);
   if (bindings?.roles) {
     // Null prototype: a role may be named __proto__ (a valid IAM name); `{}` would drop it.
     out.roles = Object.create(null) as Record<string, RoleBinding>;
@@ -180,10 +206,38 @@ function absoluteBindings(bindings: Bindings | undefined, base: string): Binding
       out.roles[role] = {
         ...(b.policies ? { policies: b.policies.map(abs) } : {}),
         ...(b.trust ? { trust: abs(b.trust) } : {}),
+        ...(b.boundary ? { boundary: abs(b.boundary) } : {}),
       };
     }
   }
   return out;
+}
+
+/** The config's context and the options', key by key (the options win). */
+function mergeContext(a: ContextConfig | undefined, b: ContextConfig | undefined): ContextConfig | undefined {
+  if (!a && !b) return undefined;
+  const out: ContextConfig = {};
+  for (const scope of ['all', 'caller', 'role'] as const) {
+    const values = { ...(a?.[scope] ?? {}), ...(b?.[scope] ?? {}) };
+    if (Object.keys(values).length > 0) out[scope] = values;
+  }
+  return out;
+}
+
+/** SCP and RCP levels with absolute policy paths and a name for messages. */
+function orgLevels(
+  org: OrganizationConfig | undefined,
+  base: string,
+  where: string,
+): { kind: 'scp' | 'rcp'; accounts: string[]; policies: string[]; name: string }[] {
+  return (['scps', 'rcps'] as const).flatMap((member) =>
+    (org?.[member] ?? []).map((l, i) => ({
+      kind: member === 'scps' ? ('scp' as const) : ('rcp' as const),
+      accounts: [...l.accounts],
+      policies: l.policies.map((p) => resolve(base, p)),
+      name: `organization.${member}[${i}]${where}`,
+    })),
+  );
 }
 
 /** Every file the bindings name, each with the member that names it (for error messages). */
@@ -195,7 +249,9 @@ function boundFiles(bindings: Bindings): { path: string; member: string }[] {
       out.push({ path, member: `bindings.roles${key(role)}.policies[${i}]` }),
     );
     if (b.trust) out.push({ path: b.trust, member: `bindings.roles${key(role)}.trust` });
+    if (b.boundary) out.push({ path: b.boundary, member: `bindings.roles${key(role)}.boundary` });
   }
+  if (bindings.callerBoundary) out.push({ path: bindings.callerBoundary, member: 'bindings.callerBoundary' });
   return out;
 }
 
@@ -204,6 +260,8 @@ function mergeBindings(a: Bindings, b: Bindings): Bindings {
   const out: Bindings = {};
   const caller = [...(a.caller ?? []), ...(b.caller ?? [])];
   if (caller.length > 0) out.caller = caller;
+  const callerBoundary = b.callerBoundary ?? a.callerBoundary;
+  if (callerBoundary) out.callerBoundary = callerBoundary;
   const keys = new Set([...Object.keys(a.roles ?? {}), ...Object.keys(b.roles ?? {})]);
   if (keys.size > 0) {
     out.roles = Object.create(null) as Record<string, RoleBinding>; // a role may be named __proto__
@@ -214,7 +272,12 @@ function mergeBindings(a: Bindings, b: Bindings): Bindings {
       const y = own(b.roles, k);
       const policies = [...(x.policies ?? []), ...(y.policies ?? [])];
       const trust = y.trust ?? x.trust;
-      out.roles[k] = { ...(policies.length > 0 ? { policies } : {}), ...(trust ? { trust } : {}) };
+      const boundary = y.boundary ?? x.boundary;
+      out.roles[k] = {
+        ...(policies.length > 0 ? { policies } : {}),
+        ...(trust ? { trust } : {}),
+        ...(boundary ? { boundary } : {}),
+      };
     }
   }
   return out;

@@ -99,10 +99,16 @@ export interface GapReport {
   because?: string;
   /** Describes a grant's resource for messages (e.g. naming a destination). */
   describe?: (grant: Grant) => string;
+  /**
+   * A guardrail layer (`the permissions boundary of role R`, `the SCPs of organization.scps[0]`):
+   * messages name it, and one finding per Deny statement lists every call it stops.
+   */
+  layer?: string;
 }
 
 /** Reports each gap: a missing grant on the target's Statement element, a blocking Deny at the Deny. */
 export function reportGaps(ctx: Pick<RuleContext, 'report'>, found: readonly Gap[], o: GapReport): void {
+  if (o.layer) reportLayerDenies(ctx, found, o);
   const on = o.describe ?? ((g: Grant) => g.resource);
   const sids = new Set(statementsOf(o.target).map((s) => s.sid));
   const into = `the Statement array of ${o.target.name !== undefined ? `policy ${o.target.name} in ` : ''}${o.target.file.name}`;
@@ -115,11 +121,14 @@ export function reportGaps(ctx: Pick<RuleContext, 'report'>, found: readonly Gap
         doc: o.target,
         path: STATEMENT,
         ...(o.level ? { level: o.level } : {}),
-        message: `${o.who} is not allowed ${list(gap.missing)} on ${on(gap.grant)}${o.because ?? ''}; add the statement`,
+        message: o.layer
+          ? `${o.layer} does not allow ${o.who} ${list(gap.missing)} on ${on(gap.grant)}${o.because ?? ''}; add the statement`
+          : `${o.who} is not allowed ${list(gap.missing)} on ${on(gap.grant)}${o.because ?? ''}; add the statement`,
         fix: { description: `add to ${into}`, value: statement },
         explain: gap.explain,
       });
     }
+    if (o.layer) continue;
     for (const { action, by } of gap.denied) {
       for (const s of by) {
         ctx.report({
@@ -135,6 +144,37 @@ export function reportGaps(ctx: Pick<RuleContext, 'report'>, found: readonly Gap
         });
       }
     }
+  }
+}
+
+/** A guardrail layer's Denies: one finding per Deny statement, naming every call it stops. */
+function reportLayerDenies(ctx: Pick<RuleContext, 'report'>, found: readonly Gap[], o: GapReport): void {
+  const on = o.describe ?? ((g: Grant) => g.resource);
+  const byStatement = new Map<
+    Statement,
+    { calls: string[]; fixes: Record<string, unknown>[]; explain: string[] }
+  >();
+  for (const gap of found)
+    for (const { action, by } of gap.denied)
+      for (const s of by) {
+        let entry = byStatement.get(s);
+        if (!entry) byStatement.set(s, (entry = { calls: [], fixes: [], explain: [] }));
+        entry.calls.push(`${action} on ${on(gap.grant)}`);
+        entry.fixes.push(statementFor(gap.grant, [action], o.principal));
+        entry.explain.push(...gap.explain);
+      }
+  for (const [s, { calls, fixes, explain }] of byStatement) {
+    ctx.report({
+      doc: s.policy,
+      path: s.path,
+      ...(o.level ? { level: o.level } : {}),
+      message: `this Deny in ${o.layer ?? 'the policy'} stops ${o.who} from ${calls.length === 1 ? calls[0] : `${calls.length} calls replication makes (${list(calls)})`}; narrow it so it does not match`,
+      fix: {
+        description: 'narrow the Deny; what it must leave allowed',
+        value: fixes.length === 1 ? fixes[0] : fixes,
+      },
+      explain,
+    });
   }
 }
 
