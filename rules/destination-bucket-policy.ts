@@ -1,7 +1,9 @@
 import { destinationGrants, isComplete, PAGES, statementFor } from '../src/replication/catalogue.js';
 import { grantRequest, roleCallOf } from '../src/replication/context.js';
 import { gaps, reportGaps, targetOf } from '../src/replication/gaps.js';
-import { defineRule } from '../src/rule.js';
+import { appliesToBucket, isBucketPolicy } from '../src/iam/buckets.js';
+import type { Model } from '../src/model.js';
+import { defineRule, type RuleContext } from '../src/rule.js';
 
 export default defineRule({
   id: 'destination-bucket-policy',
@@ -10,6 +12,7 @@ export default defineRule({
   level: 'error',
   helpUri: PAGES.userGuide,
   check({ model, report }) {
+    unmatched(model, report);
     for (const l of model.setups) {
       const doc = l.doc;
       if (!isComplete(l)) continue;
@@ -41,9 +44,33 @@ export default defineRule({
           who: `role ${l.role.arn}`,
           target,
           principal: l.role.arn,
+          layer: `the table bucket policy of ${d.bucket.name}`,
           because: cross ? ` (cross-account: the bucket policy must allow it too)` : '',
         });
       }
     }
   },
 });
+
+/**
+ * A table bucket policy among the inputs that applies to no destination (and not to a source) is
+ * reported: it was meant for one, and its Resource names another bucket.
+ */
+function unmatched(model: Model, report: RuleContext['report']): void {
+  const destinations = model.setups.flatMap((l) => l.destinations);
+  if (destinations.length === 0) return;
+  const linked = new Set(destinations.flatMap((d) => d.policies));
+  const sources = model.setups.flatMap((l) => (l.source ? [l.source.bucket] : []));
+  for (const p of model.policies) {
+    if (p.policyType !== 'resource' || p.orgType !== undefined || linked.has(p)) continue;
+    if (!isBucketPolicy(p) || sources.some((b) => appliesToBucket(p, b))) continue;
+    const names = [...new Set(destinations.map((d) => d.bucket.arn))];
+    report({
+      doc: p,
+      path: [],
+      level: 'warning',
+      key: 'unmatched',
+      message: `this table bucket policy applies to none of the destinations (${names.join(', ')}): its Resource names no such bucket or its tables, so it was not checked; if it is a destination's policy, make its Resource the bucket (and bucket/table/*)`,
+    });
+  }
+}

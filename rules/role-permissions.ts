@@ -9,7 +9,15 @@ import {
   type Grant,
 } from '../src/replication/catalogue.js';
 import { grantRequest, roleCallOf } from '../src/replication/context.js';
-import { gaps, provable, reportGaps, targetOf, unknownReason } from '../src/replication/gaps.js';
+import {
+  gaps,
+  provable,
+  reportGaps,
+  targetOf,
+  unknownReason,
+  type Gap,
+  type RequestOf,
+} from '../src/replication/gaps.js';
 import type { PolicyDoc } from '../src/model.js';
 import { defineRule, type RuleContext } from '../src/rule.js';
 
@@ -39,9 +47,10 @@ export default defineRule({
       }
       const unknown = l.role.unknownAttached;
       if (unknown.length > 0) skip(unknownReason(`role ${l.role.arn}`, unknown));
+      const requestOf = grantRequest(roleCallOf(model, l));
       reportGaps(
         { report },
-        provable(gaps(policies, roleRequired(l), grantRequest(roleCallOf(model, l))), unknown),
+        provable(grantedByBucketPolicy(l, gaps(policies, roleRequired(l), requestOf), requestOf), unknown),
         {
           who: `role ${l.role.name}`,
           target,
@@ -52,6 +61,26 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * In the role's own account, a table bucket policy that allows the role is enough (IAM's
+ * evaluation logic: within one account, an Allow in an identity or a resource policy grants; a
+ * boundary still limits it, which policy-guardrails checks): those actions are not missing.
+ */
+function grantedByBucketPolicy(l: Complete, found: Gap[], requestOf: RequestOf): Gap[] {
+  return found.map((gap) => {
+    const dest = l.destinations.find(
+      (d) =>
+        d.bucket.account === l.role.account &&
+        (gap.grant.resource === d.bucket.arn || gap.grant.resource.startsWith(`${d.bucket.arn}/`)),
+    );
+    if (!dest || dest.policies.length === 0) return gap;
+    const missing = gap.missing.filter(
+      (a) => evaluate(dest.policies, requestOf(gap.grant, a)).decision === 'implicit-deny',
+    );
+    return { ...gap, missing };
+  });
+}
 
 function describe(l: Complete, g: Grant): string {
   const dest = l.destinations.find(

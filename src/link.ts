@@ -7,11 +7,9 @@
 import { resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { parseBucketArn, parseRoleArn, parseTableArn } from './iam/arn.js';
-import { statementsOf } from './iam/policy.js';
-import { resourceCovers, resourceIntersects } from './iam/resource.js';
+import { appliesToBucket, isBucketPolicy } from './iam/buckets.js';
 import type {
   Boundary,
-  BucketRef,
   Caller,
   Documents,
   EncryptionDoc,
@@ -238,30 +236,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
-}
-
-/** A resource policy about table buckets: get-table-bucket-policy output, or one naming s3tables. */
-function isBucketPolicy(p: PolicyDoc): boolean {
-  if (p.origin === 'get-table-bucket-policy') return true;
-  return statementsOf(p).some(
-    (s) =>
-      [...(s.resource ?? []), ...(s.notResource ?? [])].some((r) => /^arn:[^:]*:s3tables:/.test(r.value)) ||
-      (s.action ?? []).some((a) => /^s3tables:/i.test(a.value)),
-  );
-}
-
-/**
- * Does a bucket policy apply to the bucket or its tables, as IAM matches its Resource (wildcards,
- * NotResource)? A policy that names neither cannot be the bucket's: IAM rejects a table bucket
- * policy whose Resource is outside the bucket.
- */
-export function appliesToBucket(p: PolicyDoc, bucket: BucketRef): boolean {
-  const targets = [bucket.arn, `${bucket.arn}/table/*`];
-  return statementsOf(p).some((s) => {
-    if (s.resource) return s.resource.some((r) => targets.some((t) => resourceIntersects(r.value, t)));
-    if (s.notResource) return targets.some((t) => !s.notResource!.some((r) => resourceCovers(r.value, t)));
-    return false;
-  });
 }
 
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
