@@ -11,6 +11,7 @@ import {
 import type { ConditionEntry } from '../src/iam/policy.js';
 import { parseOperator } from '../src/iam/conditions.js';
 import { closest } from '../src/iam/closest.js';
+import { operatorMismatch } from '../src/iam/keytypes.js';
 import { defineRule, type Report } from '../src/rule.js';
 
 const SINGLE_VALUED = new Set(['String', 'ARN', 'Bool', 'Numeric', 'Date', 'IPAddress', 'Binary']);
@@ -61,7 +62,7 @@ function describe(key: string): KeyFacts | undefined {
 export default defineRule({
   id: 'condition-key',
   description:
-    "A condition key exists for none of the statement's actions, or ForAllValues/ForAnyValue is used with a single-valued key.",
+    "A condition key exists for none of the statement's actions, its operator does not compare values of its type, or ForAllValues/ForAnyValue is used with a single-valued key.",
   level: 'warning',
   helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html',
   seeAlso: [
@@ -81,6 +82,14 @@ export default defineRule({
         const known = describe(entry.key);
         const single = singleValued(entry, known?.info);
         if (single) report({ ...at, ...single, key: `set:${entry.operator}:${entry.key}` });
+        const mismatch = operatorMismatch(entry.operator, entry.key);
+        if (mismatch)
+          report({
+            ...at,
+            key: `type:${entry.operator}:${entry.key}`,
+            level: mismatch.never ? 'error' : 'warning',
+            message: `"${entry.operator}" compares ${mismatch.family} values, but "${entry.key}" is ${/^[AEIO]/.test(mismatch.type) ? 'an' : 'a'} ${mismatch.type} key${mismatch.never ? `: its values are never ${mismatch.family} values, so the comparison never holds` : `: only values that happen to read as ${mismatch.family} values compare`}; use ${mismatch.use}`,
+          });
         if (!actions || !known) continue;
         // Global keys apply to every action.
         if (known.global) continue;

@@ -1,5 +1,6 @@
 import { evaluate, type Evaluation } from '../src/iam/evaluate.js';
 import { normalize, statementsOf, type Statement } from '../src/iam/policy.js';
+import { operatorMismatch } from '../src/iam/keytypes.js';
 import { matchAction } from '../src/iam/wildcard.js';
 import type { PolicyDoc, RoleRef, Setup } from '../src/model.js';
 import { PAGES, REPLICATION_SERVICE, statementFor, type Grant } from '../src/replication/catalogue.js';
@@ -139,6 +140,29 @@ export default defineRule({
             for (const c of t.statement.condition ?? []) {
               if (c.key.toLowerCase() !== 'iam:passedtoservice') continue;
               const values = c.values.map((v) => v.value);
+              const explain = explainLines(
+                forReplication,
+                `iam:PassRole of ${role.arn} to ${REPLICATION_SERVICE}`,
+                request,
+              );
+              // The value is there, the operator cannot compare it: change the operator, not the values.
+              const mismatch = operatorMismatch(c.operator, c.key);
+              if (mismatch || values.includes(REPLICATION_SERVICE)) {
+                const plain = /ForAllValues:|ForAnyValue:/.test(c.operator)
+                  ? c.operator.replace(/:.*/, ':StringEquals')
+                  : 'StringEquals';
+                report({
+                  doc: t.statement.policy,
+                  path: [...c.path.slice(0, -1)],
+                  message: `"${c.operator}" ${mismatch ? `compares ${mismatch.family} values and ${c.key} is a ${mismatch.type} key` : 'does not match'}: the condition does not hold for ${REPLICATION_SERVICE}${values.includes(REPLICATION_SERVICE) ? ' although it lists it' : ''}, so Put...Replication is denied; change the operator to ${plain}`,
+                  fix: {
+                    description: 'the condition operator',
+                    value: { [plain]: { [c.key]: values.length === 1 ? values[0] : values } },
+                  },
+                  explain,
+                });
+                continue;
+              }
               report({
                 doc: t.statement.policy,
                 path: c.path,
@@ -147,11 +171,7 @@ export default defineRule({
                   description: `the values of ${c.operator} ${c.key}`,
                   value: [...values, REPLICATION_SERVICE],
                 },
-                explain: explainLines(
-                  forReplication,
-                  `iam:PassRole of ${role.arn} to ${REPLICATION_SERVICE}`,
-                  request,
-                ),
+                explain,
               });
             }
           }
