@@ -17,6 +17,8 @@ export interface Gap {
   denied: { action: string; by: Statement[] }[];
   /** --explain lines for the actions that are not allowed. */
   explain: string[];
+  /** Allow statements that match a missing action but whose Condition fails, with why. */
+  conditionFailed: { statement: Statement; why: string }[];
 }
 
 /** The request of one action of a grant (with the call's context: replication/context.ts). */
@@ -37,13 +39,25 @@ export function gaps(
 ): Gap[] {
   const out: Gap[] = [];
   for (const grant of grants) {
-    const gap: Gap = { grant, missing: [], denied: [], explain: [] };
+    const gap: Gap = { grant, missing: [], denied: [], explain: [], conditionFailed: [] };
     for (const action of grant.actions) {
       const request = requestOf(grant, action);
       const e = evaluate(policies, request);
       if (e.decision === 'allowed' || e.decision === 'conditional') continue;
       if (e.decision === 'explicit-deny') gap.denied.push({ action, by: e.deniedBy });
-      else gap.missing.push(action);
+      else {
+        gap.missing.push(action);
+        for (const t of e.trace)
+          if (t.statement.effect === 'Allow' && t.outcome === 'no-match' && t.why.startsWith('Condition')) {
+            const keys = describeKeys(
+              request,
+              (t.statement.condition ?? []).map((c) => c.key),
+            );
+            const why = `${t.why} (${keys.join('; ')})`;
+            if (!gap.conditionFailed.some((c) => c.statement === t.statement))
+              gap.conditionFailed.push({ statement: t.statement, why });
+          }
+      }
       gap.explain.push(...explainLines(e, `${action} on ${grant.resource}`, request));
     }
     if (gap.missing.length > 0 || gap.denied.length > 0) out.push(gap);
@@ -108,7 +122,7 @@ export interface GapReport {
 
 /** Reports each gap: a missing grant on the target's Statement element, a blocking Deny at the Deny. */
 export function reportGaps(ctx: Pick<RuleContext, 'report'>, found: readonly Gap[], o: GapReport): void {
-  if (o.layer) reportLayerDenies(ctx, found, o);
+  reportDenies(ctx, found, o);
   const on = o.describe ?? ((g: Grant) => g.resource);
   const sids = new Set(statementsOf(o.target).map((s) => s.sid));
   const into = `the Statement array of ${o.target.name !== undefined ? `policy ${o.target.name} in ` : ''}${o.target.file.name}`;
@@ -121,34 +135,28 @@ export function reportGaps(ctx: Pick<RuleContext, 'report'>, found: readonly Gap
         doc: o.target,
         path: STATEMENT,
         ...(o.level ? { level: o.level } : {}),
-        message: o.layer
-          ? `${o.layer} does not allow ${o.who} ${list(gap.missing)} on ${on(gap.grant)}${o.because ?? ''}; add the statement`
-          : `${o.who} is not allowed ${list(gap.missing)} on ${on(gap.grant)}${o.because ?? ''}; add the statement`,
+        message: `${
+          o.layer
+            ? `${o.layer} does not allow ${o.who} ${list(gap.missing)} on ${on(gap.grant)}`
+            : `${o.who} is not allowed ${list(gap.missing)} on ${on(gap.grant)}`
+        }${o.because ?? ''}${conditionNote(gap)}`,
         fix: { description: `add to ${into}`, value: statement },
         explain: gap.explain,
       });
     }
-    if (o.layer) continue;
-    for (const { action, by } of gap.denied) {
-      for (const s of by) {
-        ctx.report({
-          doc: s.policy,
-          path: s.path,
-          ...(o.level ? { level: o.level } : {}),
-          message: `this Deny stops ${o.who} from ${action} on ${on(gap.grant)}${o.because ?? ''}; narrow it so it does not match`,
-          fix: {
-            description: `narrow the Deny; what it must leave allowed`,
-            value: statementFor(gap.grant, [action], o.principal),
-          },
-          explain: gap.explain,
-        });
-      }
-    }
   }
 }
 
-/** A guardrail layer's Denies: one finding per Deny statement, naming every call it stops. */
-function reportLayerDenies(ctx: Pick<RuleContext, 'report'>, found: readonly Gap[], o: GapReport): void {
+/** Why an Allow that names the call does not apply: its condition, with the key states that decided it. */
+function conditionNote(gap: Gap): string {
+  const first = gap.conditionFailed[0];
+  if (!first) return '; add the statement';
+  const why = first.why.replace(/^Condition /, '');
+  return `: ${where(first.statement)} would allow it, but its condition ${why}; fix that condition or add the statement`;
+}
+
+/** Denies: one finding per Deny statement, naming every call it stops (and the layer, if any). */
+function reportDenies(ctx: Pick<RuleContext, 'report'>, found: readonly Gap[], o: GapReport): void {
   const on = o.describe ?? ((g: Grant) => g.resource);
   const byStatement = new Map<
     Statement,
@@ -168,7 +176,7 @@ function reportLayerDenies(ctx: Pick<RuleContext, 'report'>, found: readonly Gap
       doc: s.policy,
       path: s.path,
       ...(o.level ? { level: o.level } : {}),
-      message: `this Deny in ${o.layer ?? 'the policy'} stops ${o.who} from ${calls.length === 1 ? calls[0] : `${calls.length} calls replication makes (${list(calls)})`}; narrow it so it does not match`,
+      message: `this Deny${o.layer ? ` in ${o.layer}` : ''} stops ${o.who} from ${calls.length === 1 ? calls[0] : `${calls.length} calls replication makes (${list(calls)})`}${o.layer ? '' : (o.because ?? '')}; narrow it so it does not match`,
       fix: {
         description: 'narrow the Deny; what it must leave allowed',
         value: fixes.length === 1 ? fixes[0] : fixes,
