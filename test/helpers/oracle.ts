@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import { loadTexts } from '../../src/load/index.js';
 import type { PolicyDoc, PolicyType } from '../../src/model.js';
-import { evaluate, type Decision, type Request } from '../../src/iam/evaluate.js';
+import { evaluate, keyState, type Decision, type Request } from '../../src/iam/evaluate.js';
 
 export const ACCOUNT = '111122223333';
 export const OTHER = '444455556666';
@@ -441,5 +441,127 @@ export async function differential(
       }
     }),
     { numRuns: runs },
+  );
+}
+
+// --- Requests as the replication role's session makes them (replication/context.ts) -----------
+
+/**
+ * Keys the role-session context derives (known values or known absent), with the values policies
+ * compare them to. Conditions only name these, so every condition resolves on both sides; a key
+ * our context leaves unknown for a request (aws:RequestTag/... of s3tables:CreateTable) discards it.
+ */
+const CALL_KEYS: Record<string, { ops: string[]; values: string[] }> = {
+  'aws:PrincipalArn': {
+    ops: ['ArnEquals', 'ArnLike', 'ArnNotLike', 'StringEquals', 'StringNotLike'],
+    values: [role('R'), `arn:aws:iam::${ACCOUNT}:role/*`, role('X', OTHER), 'arn:aws:iam::*:role/R'],
+  },
+  'aws:PrincipalAccount': { ops: ['StringEquals', 'StringNotEquals'], values: [ACCOUNT, OTHER] },
+  'aws:PrincipalType': { ops: ['StringEquals', 'StringNotEquals'], values: ['AssumedRole', 'User'] },
+  'aws:MultiFactorAuthPresent': { ops: ['Bool'], values: ['true', 'false'] },
+  'aws:MultiFactorAuthAge': { ops: ['NumericLessThan', 'NumericGreaterThan'], values: ['3600'] },
+  'aws:username': { ops: ['StringEquals', 'StringNotEquals', 'StringLike'], values: ['alice', '*'] },
+  'aws:RequestedRegion': {
+    ops: ['StringEquals', 'StringNotEquals', 'StringLike'],
+    values: ['us-east-1', 'us-west-2', 'us-*'],
+  },
+  'aws:ResourceAccount': { ops: ['StringEquals', 'StringNotEquals'], values: [ACCOUNT, OTHER] },
+  'aws:RequestTag/owner': { ops: ['StringEquals', 'StringNotEquals', 'StringLike'], values: ['data', '*'] },
+  'aws:TagKeys': { ops: ['StringEquals', 'StringLike'], values: ['owner', '*'] },
+  's3tables:KMSKeyArn': { ops: ['ArnLike', 'ArnNotLike'], values: [`arn:aws:kms:*:${ACCOUNT}:key/*`] },
+};
+
+const callEntry = fc.constantFrom(...Object.keys(CALL_KEYS)).chain((key) => {
+  const spec = CALL_KEYS[key]!;
+  return fc
+    .record({
+      kind: fc.integer({ min: 0, max: 5 }),
+      op: fc.constantFrom(...spec.ops),
+      set: fc.constantFrom('', '', 'ForAnyValue:', 'ForAllValues:'),
+      ifExists: fc.boolean(),
+      values: fc.uniqueArray(fc.constantFrom(...spec.values), { minLength: 1, maxLength: 2 }),
+      nullValue: fc.constantFrom('true', 'false'),
+    })
+    .map(({ kind, op, set, ifExists, values, nullValue }) => {
+      if (kind === 0) return { operator: 'Null', key, values: nullValue as string | string[] };
+      const prefix = key === 'aws:TagKeys' ? set || 'ForAnyValue:' : kind === 1 ? set : '';
+      return { operator: `${prefix}${op}${ifExists ? 'IfExists' : ''}`, key, values };
+    });
+});
+
+const callCondition = fc.array(callEntry, { minLength: 1, maxLength: 3 }).map((entries) => {
+  const block: Record<string, Record<string, string | string[]>> = {};
+  for (const e of entries) (block[e.operator] ??= {})[e.key] = e.values;
+  return block;
+});
+
+const callPolicy = fc
+  .array(
+    fc.record({
+      effect: fc.constantFrom('Allow', 'Allow', 'Deny'),
+      actions: list(
+        fc.constantFrom('s3tables:*', 's3tables:Get*', 's3tables:Put*', 's3tables:CreateTable', '*'),
+        2,
+      ),
+      resources: list(fc.constantFrom('*', `${bucket('src')}/table/*`, 'arn:aws:s3tables:*:*:bucket/*'), 2),
+      condition: callCondition,
+    }),
+    { minLength: 1, maxLength: 3 },
+  )
+  .map((sts) => ({
+    Version: '2012-10-17',
+    Statement: sts.map((s) => ({
+      Effect: s.effect,
+      Action: s.actions,
+      Resource: s.resources,
+      Condition: s.condition,
+    })),
+  }));
+
+const CALL_REQUESTS: [string, string[]][] = [
+  ['s3tables:GetTableData', [table('src', 't1'), table('dst', 't1', 'us-west-2')]],
+  ['s3tables:PutTableData', [table('dst', 't1', 'us-west-2')]],
+  ['s3tables:CreateTable', [bucket('dst', 'us-west-2')]],
+  ['s3tables:ListTables', [bucket('src')]],
+];
+
+/**
+ * Differential test of the request context: ours is the replication role's session from
+ * replication/context.ts (known principal, Region and account of the resource, keys the action
+ * never carries and keys a role session never has absent); the oracle gets the same known values
+ * and, for every absent key, nothing (which it reads as absent).
+ */
+export async function differentialCalls(
+  call: (action: string, resource: string) => Request,
+  runs: number,
+): Promise<void> {
+  const arb = fc.tuple(
+    callPolicy,
+    fc
+      .constantFrom(...CALL_REQUESTS)
+      .chain(([action, resources]) =>
+        fc.record({ action: fc.constant(action), resource: fc.constantFrom(...resources) }),
+      ),
+  );
+  await fc.assert(
+    fc.asyncProperty(arb, async ([policy, { action, resource }]) => {
+      const request = call(action, resource);
+      // Every condition key must be known or known absent in our request.
+      const keys = (policy.Statement as { Condition: Record<string, Record<string, unknown>> }[]).flatMap(
+        (s) => Object.values(s.Condition).flatMap((k) => Object.keys(k)),
+      );
+      fc.pre(keys.every((k) => keyState(request, k).state !== 'unknown'));
+      const context: Record<string, string | string[]> = {};
+      for (const [k, v] of Object.entries(request.context ?? {}))
+        context[k] = typeof v === 'string' ? v : [...v];
+      const r: OracleRequest = { action, resource, context, principal: role('R') };
+      const expected = await oracle([policy], 'identity', r);
+      const actual = evaluate(policyDocs([policy], 'identity'), request).decision;
+      if (actual !== expected) {
+        const input = JSON.stringify({ policy, request: r }, null, 1);
+        throw new Error(`disagreement: ours ${actual}, oracle ${expected}\n${input}`);
+      }
+    }),
+    { numRuns: Number(process.env['ORACLE_RUNS'] ?? runs) },
   );
 }
