@@ -5,7 +5,7 @@ import { operatorMismatch } from '../src/iam/keytypes.js';
 import { link } from '../src/link.js';
 import { loadTexts } from '../src/load/index.js';
 import type { PolicyDoc } from '../src/model.js';
-import { callsOf, neverCarried, requestFor } from '../src/replication/context.js';
+import { callsOf, describeKeys, neverCarried, requestFor } from '../src/replication/context.js';
 
 const ROLE = 'arn:aws:iam::111122223333:role/R';
 const SRC = 'arn:aws:s3tables:us-east-1:111122223333:bucket/src';
@@ -166,5 +166,15 @@ describe('a wildcard in the service segment', () => {
     expect(decide({ Effect: 'Allow', Action: '*', Resource: 'arn:aws:*' })).toBe('allowed');
     // A NotResource entry that names nothing excludes nothing.
     expect(decide({ Effect: 'Allow', Action: '*', NotResource: 'arn:aws:s3*:*:*:*' })).toBe('allowed');
+  });
+});
+
+describe('--explain key states', () => {
+  it('names each key once: a known value, absent or unknown', () => {
+    const { model, setup: s } = makeSetup();
+    const r = requestFor(callsOf(model, s).role!, 's3tables:PutTableData', `${DST}/table/t1`);
+    expect(
+      describeKeys(r, ['aws:RequestedRegion', 'aws:RequestTag/a', 'aws:SourceIp', 'aws:requestedregion']),
+    ).toEqual(['aws:RequestedRegion = us-west-2 (known)', 'aws:RequestTag/a absent', 'aws:SourceIp unknown']);
   });
 });

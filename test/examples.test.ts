@@ -77,4 +77,16 @@ describe('examples', () => {
       /error +passrole-condition .*passed to services other than replication\.s3tables\.amazonaws\.com/,
     );
   });
+
+  // --explain names the state of each condition key that decided a statement.
+  it('--explain names the key states (known value, absent, unknown) that decided each statement', () => {
+    const dir = 'fixtures/rules/role-permissions/invalid/request-tag-on-actions-without-tags';
+    const r = cli([dir, '--rule', 'role-permissions', '--explain']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^ {8}keys: aws:RequestTag\/owner absent$/m);
+    const mfa = cli(['fixtures/rules/role-permissions/invalid/mfa-deny-stops-the-role-session', '--explain']);
+    expect(mfa.stdout).toMatch(/^ {8}keys: aws:MultiFactorAuthPresent = false \(known\)$/m);
+    const tag = cli(['fixtures/rules/role-permissions/valid/principal-tag-unknown-cannot-tell', '--explain']);
+    expect(tag.status).toBe(0);
+  });
 });

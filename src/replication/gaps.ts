@@ -160,16 +160,18 @@ function reportDenies(ctx: Pick<RuleContext, 'report'>, found: readonly Gap[], o
   const on = o.describe ?? ((g: Grant) => g.resource);
   const byStatement = new Map<
     Statement,
-    { calls: string[]; fixes: Record<string, unknown>[]; explain: string[] }
+    { calls: string[]; fixes: Record<string, unknown>[]; explain: string[]; from: Set<Gap> }
   >();
   for (const gap of found)
     for (const { action, by } of gap.denied)
       for (const s of by) {
         let entry = byStatement.get(s);
-        if (!entry) byStatement.set(s, (entry = { calls: [], fixes: [], explain: [] }));
+        if (!entry) byStatement.set(s, (entry = { calls: [], fixes: [], explain: [], from: new Set() }));
         entry.calls.push(`${action} on ${on(gap.grant)}`);
         entry.fixes.push(statementFor(gap.grant, [action], o.principal));
-        entry.explain.push(...gap.explain);
+        // A gap's explanation covers all its actions: once per statement.
+        if (!entry.from.has(gap)) entry.explain.push(...gap.explain);
+        entry.from.add(gap);
       }
   for (const [s, { calls, fixes, explain }] of byStatement) {
     ctx.report({
