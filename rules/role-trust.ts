@@ -1,6 +1,6 @@
 import { evaluateCondition, type KeyValue } from '../src/iam/conditions.js';
 import { evaluate, keyState, type Request } from '../src/iam/evaluate.js';
-import { statementsOf, type Statement } from '../src/iam/policy.js';
+import { statementsOf, type ConditionEntry, type Statement } from '../src/iam/policy.js';
 import {
   isComplete,
   PAGES,
@@ -37,6 +37,27 @@ function failingCondition(s: Statement, request: Request): Path | undefined {
   return undefined;
 }
 
+/**
+ * A positive condition on aws:SourceArn none of whose values can name an ARN with these first
+ * fields (partition, service, Region, account); fields with a wildcard or a variable may match.
+ */
+function impossibleSourceArn(s: Statement, fields: readonly string[]): ConditionEntry | undefined {
+  for (const c of s.condition ?? []) {
+    if (c.key.toLowerCase() !== 'aws:sourcearn') continue;
+    if (!/^(StringEquals|StringLike|ArnEquals|ArnLike)$/.test(c.operator)) continue;
+    const impossible = c.values.every((v) => {
+      const parts = v.value.split(':');
+      if (parts[0] !== 'arn' || parts.length < 6) return false;
+      return fields.some((f, i) => {
+        const part = parts[i + 1] ?? '';
+        return !/[*?$]/.test(part) && part !== f;
+      });
+    });
+    if (impossible && c.values.length > 0) return c;
+  }
+  return undefined;
+}
+
 /** Principals people put instead (Terraform's tests use s3.amazonaws.com): named in the hint. */
 const LOOKALIKES = ['s3.amazonaws.com', 's3tables.amazonaws.com'];
 const CONFUSED_DEPUTY_KEYS = ['aws:sourceaccount', 'aws:sourcearn'];
@@ -67,6 +88,30 @@ export default defineRule({
         const e = evaluate([trust], request);
         const explain = explainLines(e, `sts:AssumeRole of ${l.role.arn} by ${REPLICATION_SERVICE}`, request);
         const source = complete ? ` for source ${complete.source.arn}` : '';
+        if (e.decision === 'conditional' && complete?.source.level === 'table') {
+          // Table level: aws:SourceArn's exact form is undocumented, but it is an S3 Tables ARN of
+          // the source's partition, Region and account. A value that names others cannot match.
+          const bucket = complete.source.bucket;
+          const maybe = e.trace.filter((t) => t.outcome === 'conditional' && t.statement.effect === 'Allow');
+          if (e.allowedBy.every((a) => maybe.some((t) => t.statement === a)))
+            for (const t of maybe) {
+              const c = impossibleSourceArn(t.statement, [
+                bucket.partition,
+                's3tables',
+                bucket.region,
+                bucket.account,
+              ]);
+              if (!c) continue;
+              report({
+                doc: trust,
+                path: c.path,
+                message: `this condition cannot hold when ${REPLICATION_SERVICE} assumes the role${source}: for table-level replication aws:SourceArn is an ARN of the source's partition, service, Region and account (arn:${bucket.partition}:s3tables:${bucket.region}:${bucket.account}:...), and no value here names them; fix or remove it`,
+                fix: { description: 'a statement that works', value: fixStatement },
+                explain,
+              });
+            }
+          continue;
+        }
         if (e.decision === 'allowed') {
           // Only bucket level: there the values the service sends are known (AWS's CDK stacks use them).
           if (complete?.source.level !== 'bucket') continue;
