@@ -1,5 +1,6 @@
 import { statementActions } from '../src/iam/actions.js';
 import type { ActionInfo, ServiceData } from '../src/iam/data.js';
+import { wildcardService } from '../src/iam/evaluate.js';
 import { couldMatchTemplate, fields } from '../src/iam/templates.js';
 import { defineRule } from '../src/rule.js';
 
@@ -63,6 +64,16 @@ export default defineRule({
         const value = item.value;
         // `*` fits everything; a policy variable is unknown until request time.
         if (value === '*' || value.includes('${')) continue;
+        if (wildcardService(value)) {
+          const svc = value.split(':')[2] ?? '';
+          const names = [...new Set(actions.map(({ service: s }) => s.prefix))];
+          report({
+            doc,
+            path: item.path,
+            message: `Resource "${value}" has a wildcard in its service segment (${svc}), which the IAM User Guide rules out ("You can't use a wildcard in the service segment", Resource element); the linter reads it as matching nothing: write the service name${names.length === 1 ? ` (${names[0]})` : ''}`,
+          });
+          continue;
+        }
         // Split once, try against every template of every action.
         const parts = fields(value);
         if (actions.some(({ service: s, action: a }) => accepts(s, a, value, parts))) continue;
