@@ -122,9 +122,10 @@ export function plan(o: PlanOptions): Plan {
     ...orgLevels(o.organization, cwd, ''),
   ];
   for (const l of orgs)
-    for (const [i, path] of l.policies.entries())
-      if (!isFile(path))
-        throw new UsageError(`${l.name}.policies[${i}]: no such file: ${displayName(path, cwd)}`);
+    for (const [i, path] of l.policies.entries()) {
+      const problem = fileProblem(path, displayName(path, cwd));
+      if (problem) throw new UsageError(`${l.name}.policies[${i}]: ${problem}`);
+    }
   if (orgs.length > 0) bindings.organization = orgs;
   return {
     cwd,
