@@ -13,7 +13,7 @@ const INTEGRATION = [
   'test/fuzz.test.ts',
 ];
 /** In both suites: a tenth of the generated cases in `fast`, all of them in `integration` (helpers/oracle.ts). */
-const DIFFERENTIAL = 'test/iam-oracle-{identity,identities,resource}.test.ts';
+const DIFFERENTIAL = 'test/iam-oracle-{identity,identities,resource,context}.test.ts';
 
 // One JSON report per run in CI (.ci/run sums them into its closing "N passed, N failed" line).
 const suite = /--project[= ](\S+)/.exec(process.argv.join(' '))?.[1] ?? 'all';

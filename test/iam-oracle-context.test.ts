@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { link } from '../src/link.js';
 import { loadTexts } from '../src/load/index.js';
 import { callsOf, requestFor } from '../src/replication/context.js';
-import { ACCOUNT, differentialCalls } from './helpers/oracle.js';
+import { ACCOUNT, differentialCalls, oracleRuns } from './helpers/oracle.js';
 
 const replication = {
   tableBucketARN: `arn:aws:s3tables:us-east-1:${ACCOUNT}:bucket/src`,
@@ -18,11 +18,13 @@ const replication = {
   },
 };
 
-it('agrees with iam-simulate on 1500 requests of the role session, with known and absent keys', async () => {
+const runs = oracleRuns(1500);
+
+it(`agrees with iam-simulate on ${runs} requests of the role session, with known and absent keys`, async () => {
   const model = link(loadTexts([{ name: 'r.json', text: JSON.stringify(replication) }]));
   const setup = model.setups[0]!;
   const role = callsOf(model, setup).role!;
   await expect(
-    differentialCalls((action, resource) => requestFor(role, action, resource), 1500),
+    differentialCalls((action, resource) => requestFor(role, action, resource), runs),
   ).resolves.toBeUndefined();
 });

@@ -562,6 +562,6 @@ export async function differentialCalls(
         throw new Error(`disagreement: ours ${actual}, oracle ${expected}\n${input}`);
       }
     }),
-    { numRuns: Number(process.env['ORACLE_RUNS'] ?? runs) },
+    { numRuns: runs },
   );
 }
