@@ -75,8 +75,11 @@ export default defineRule({
     for (const statement of statements) {
       if (!statement.condition) continue;
       // NotAction, or an action the data does not know: the key set is unknown, say nothing.
+      // An action not known before deployment (a template's reference): the key set is unknown too.
       const actions =
-        statement.action && !statement.notAction ? statementActions(statement.action) : undefined;
+        statement.action && !statement.notAction && !statement.unknown?.has('Action')
+          ? statementActions(statement.action)
+          : undefined;
       for (const entry of statement.condition) {
         const at = { doc, path: entry.path };
         const known = describe(entry.key);

@@ -3,6 +3,7 @@ import { grantRequest, roleCallOf } from '../src/replication/context.js';
 import { gaps, reportGaps, targetOf } from '../src/replication/gaps.js';
 import { appliesToBucket, isBucketPolicy } from '../src/iam/buckets.js';
 import type { Model } from '../src/model.js';
+import { knownToDiffer } from '../src/values.js';
 import { defineRule, type RuleContext } from '../src/rule.js';
 
 export default defineRule({
@@ -17,7 +18,8 @@ export default defineRule({
       const doc = l.doc;
       if (!isComplete(l)) continue;
       for (const d of l.destinations) {
-        const cross = d.bucket.account !== l.role.account;
+        // Cross-account only when known: a template's placeholder account may be the role's.
+        const cross = knownToDiffer(d.bucket.account, l.role.account);
         const policies = d.policies;
         const grants = destinationGrants(d.bucket);
         const target = targetOf(policies);

@@ -58,6 +58,8 @@ export default defineRule({
     for (const statement of statements) {
       // Judged per statement over its whole action set; NotAction or unknown actions: say nothing.
       if (!statement.action || statement.notAction || !statement.resource) continue;
+      // An action not known before deployment (a template's reference) may fit any resource.
+      if (statement.unknown?.has('Action')) continue;
       const actions = statementActions(statement.action);
       if (!actions || actions.some(({ service: s }) => AMBIGUOUS.has(s.prefix))) continue;
       for (const item of statement.resource) {

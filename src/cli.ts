@@ -22,7 +22,8 @@ const HELP = `Usage: s3tables-lint [options] [paths...]
 Lints S3 Tables replication configurations (PutTableReplication / PutTableBucketReplication
 requests and Get...Replication output) and the IAM documents behind them (aws iam get-role,
 get-role-policy, get-policy-version, get-account-authorization-details output, bare policies).
-Paths are files, directories (scanned for **/*.json), globs, or - for stdin. Default: .
+Paths are files, directories (scanned for **/*.json, **/*.yaml, **/*.yml, **/*.template), globs,
+or - for stdin. Default: .
 
 Options:
   -f, --format <text|json|sarif|github>

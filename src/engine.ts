@@ -109,10 +109,12 @@ const starts = new WeakMap<SourceFile, number[]>();
 /** Reports as findings (exported for the stages after the engine: suppression reports too). */
 export function finish(raw: readonly Raw[], levels?: ReadonlyMap<string, Level>): Finding[] {
   const byKey = new Map<string, Finding>();
-  for (const { rule, level, report } of raw) {
+  for (const { rule, level, report: reported } of raw) {
+    const report = rendered(reported);
     const { doc, path, message } = embedded(report);
     const file = doc.file;
-    const fullPath = [...doc.root, ...path];
+    // A loader that renamed members (CloudFormation, Terraform) maps the path back to the file's.
+    const fullPath = [...doc.root, ...(doc.filePath ? doc.filePath(path) : path)];
     const { offset, length } = report.range ?? file.locate(fullPath);
     let lines = starts.get(file);
     if (!lines) starts.set(file, (lines = lineStarts(file.text)));
@@ -125,12 +127,31 @@ export function finish(raw: readonly Raw[], levels?: ReadonlyMap<string, Level>)
       path: fullPath,
       fingerprint: fingerprint(rule, file.name, fullPath, report.key ?? message),
     };
+    if (doc.logicalLocation !== undefined) finding.logicalLocation = doc.logicalLocation;
     if (report.fix) finding.fix = report.fix;
     if (report.explain) finding.explain = report.explain;
     const key = `${finding.fingerprint}\u0000${finding.line}:${finding.column}`;
     if (!byKey.has(key)) byKey.set(key, finding);
   }
   return [...byKey.values()];
+}
+
+/** Messages and fixes in the file's own notation for placeholders (see SourceFile.render). */
+function rendered(report: Report): Report {
+  const render = report.doc.file.render;
+  if (!render) return report;
+  const deep = (v: unknown): unknown =>
+    typeof v === 'string'
+      ? render(v)
+      : Array.isArray(v)
+        ? v.map(deep)
+        : typeof v === 'object' && v !== null
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)]))
+          : v;
+  const out: Report = { ...report, message: render(report.message) };
+  if (report.fix) out.fix = { description: render(report.fix.description), value: deep(report.fix.value) };
+  if (report.explain) out.explain = report.explain.map(render);
+  return out;
 }
 
 /**

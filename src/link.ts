@@ -27,7 +27,7 @@ import type {
   SetupRole,
   StatedContext,
 } from './model.js';
-import { isObject } from './values.js';
+import { hasPlaceholder, isObject } from './values.js';
 
 /** Which files (absolute paths) belong to whom: the config's `bindings` and the flags, resolved by the plan. */
 export interface LinkBindings {
@@ -155,6 +155,12 @@ class Index {
   /** Identity policies whose wrapper names a role (get-role-policy, authorization details). */
   readonly roleInlineByArn = new Map<string, PolicyDoc[]>();
   readonly roleInlineByName = new Map<string, PolicyDoc[]>();
+  /**
+   * Roles (and their inline policies) of templates and plans, whose ARN has a placeholder account:
+   * by name too, as the role of that name in whatever account the template is deployed to.
+   */
+  readonly templateRoles = new Map<string, RoleDoc[]>();
+  readonly templateInline = new Map<string, PolicyDoc[]>();
   readonly managed = new Map<string, PolicyDoc[]>();
   /** Table bucket policies (resource policies about s3tables resources), matched to buckets as IAM matches. */
   readonly bucketPolicies: PolicyDoc[] = [];
@@ -174,12 +180,16 @@ class Index {
     for (const r of docs.roles) {
       if (r.arn !== undefined) push(this.rolesByArn, r.arn, r);
       else if (r.name !== undefined) push(this.rolesByName, r.name, r);
+      if (r.arn !== undefined && r.name !== undefined && hasPlaceholder(r.arn))
+        push(this.templateRoles, r.name, r);
     }
     for (const p of docs.policies) {
       if (p.policyArn !== undefined) push(this.managed, p.policyArn, p);
       if (p.policyType === 'identity' && p.owner?.kind === 'role') {
         if (p.owner.arn !== undefined) push(this.roleInlineByArn, p.owner.arn, p);
         else if (p.owner.name !== undefined) push(this.roleInlineByName, p.owner.name, p);
+        if (p.owner.arn !== undefined && p.owner.name !== undefined && hasPlaceholder(p.owner.arn))
+          push(this.templateInline, p.owner.name, p);
       }
       if (p.policyType === 'resource' && p.orgType === undefined && isBucketPolicy(p))
         this.bucketPolicies.push(p);
@@ -191,10 +201,13 @@ class Index {
 
   /** Documents naming the role: by ARN when they give one, else by name (as IAM names are unique). */
   roleDocs(role: RoleRef): RoleDoc[] {
-    return this.inOrder([
-      ...(this.rolesByArn.get(role.arn) ?? []),
-      ...(this.rolesByName.get(role.name) ?? []),
-    ]);
+    return this.inOrder(
+      unique([
+        ...(this.rolesByArn.get(role.arn) ?? []),
+        ...(this.rolesByName.get(role.name) ?? []),
+        ...(this.templateRoles.get(role.name) ?? []),
+      ]),
+    );
   }
 
   /** The role's inline and attached managed identity policies, in input order. */
@@ -206,6 +219,7 @@ class Index {
       unique([
         ...(this.roleInlineByArn.get(role.arn) ?? []),
         ...(this.roleInlineByName.get(role.name) ?? []),
+        ...(this.templateInline.get(role.name) ?? []),
         ...managed,
       ]),
     );

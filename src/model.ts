@@ -20,6 +20,11 @@ export interface SourceFile {
    * format provides it (JSON today), so the engine and the reporters know no file format.
    */
   locate(path: Path): TextRange;
+  /**
+   * How the file's format writes values the loader put placeholders for (a template writes the
+   * account as `${AWS::AccountId}`): applied to the messages and fixes of its findings.
+   */
+  render?: (text: string) => string;
 }
 
 /**
@@ -49,6 +54,16 @@ interface DocBase {
   root: Path;
   /** The payload. */
   data: unknown;
+  /**
+   * Where a path inside `data` is in the file, when the loader renamed members to the API's names
+   * (a CloudFormation `ReplicationConfiguration`, a Terraform `rule` block). Absent: the same path.
+   */
+  filePath?: (path: Path) => Path;
+  /**
+   * What the user knows the document by, when the file is larger than the document: a CDK
+   * construct path, a CloudFormation logical id, a Terraform resource address.
+   */
+  logicalLocation?: string;
 }
 
 export type ReplicationLevel = 'table' | 'bucket' | 'unknown';
@@ -72,7 +87,9 @@ export type PolicyOrigin =
   | 'get-policy-version'
   | 'account-authorization-details'
   | 'get-table-bucket-policy'
-  | 'describe-policy';
+  | 'describe-policy'
+  | 'cloudformation'
+  | 'terraform';
 
 /** Who a policy belongs to, when its wrapper says so. */
 export interface PolicyOwner {

@@ -32,6 +32,11 @@ export interface Finding {
   endColumn: number;
   /** The path (from the file's root) the finding is about. */
   path: Path;
+  /**
+   * What the user knows the place by, when the file is larger than it: a CDK construct path
+   * (`Stack/ReplicationRole/Resource`), a CloudFormation logical id, a Terraform resource address.
+   */
+  logicalLocation?: string;
   fix?: Fix;
   /** Why a permission check decided as it did (`--explain`). */
   explain?: string[];

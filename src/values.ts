@@ -2,12 +2,28 @@
  * Helpers on parsed values and paths that every layer uses (the IAM code included): no imports
  * beyond the model's types.
  */
-import type { Path } from './model.js';
+import { Unknown, type Path } from './model.js';
 
 type Obj = Record<string, unknown>;
 
+/** A JSON object; an Unknown (a value the inputs cannot tell) is not one. */
 export const isObject = (value: unknown): value is Obj =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Unknown);
+
+/**
+ * What a template's pseudo parameters (`AWS::AccountId`, `AWS::Region`) stand for: values of the
+ * right shape that no real resource has, so ARNs built from them parse and compare equal to each
+ * other. A comparison of a placeholder with another value cannot tell (the evaluator, `knownToDiffer`).
+ */
+export const PLACEHOLDER = { account: '000000000000', region: 'us-anyregion-0' } as const;
+
+/** Does the value contain a placeholder (so it stands for every value of that shape)? */
+export const hasPlaceholder = (value: string): boolean =>
+  value.includes(PLACEHOLDER.account) || value.includes(PLACEHOLDER.region);
+
+/** Two accounts (or regions) that are known to differ: not when either is a placeholder. */
+export const knownToDiffer = (a: string, b: string): boolean =>
+  a !== b && !hasPlaceholder(a) && !hasPlaceholder(b);
 
 /** A path as people write it: `Statement[0].Principal.AWS`. */
 export function pathLabel(path: Path): string {
@@ -29,6 +45,7 @@ export function memberLabel(path: Path): string {
 /** "a string", "an array", "null", … for messages. */
 export function describeType(value: unknown): string {
   if (value === null) return 'null';
+  if (value instanceof Unknown) return `a value not known before deployment (${value.reason})`;
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
     case 'object':
@@ -43,3 +60,8 @@ export function describeType(value: unknown): string {
       return 'nothing';
   }
 }
+
+/** Control characters of input as `\u` escapes, so that they never reach output as such. */
+export const printable = (s: string): string =>
+  // eslint-disable-next-line no-control-regex -- the point is to find them
+  s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

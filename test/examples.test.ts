@@ -10,7 +10,7 @@ import { cli } from './helpers/cli.js';
  * Every example folder, linted on its own with its caller policy bound (as the README shows), and
  * the rules it is meant to trip: a correct setup trips none, a broken one exactly its mistakes.
  */
-const INTENDED: Record<string, { rules: string[]; bindCaller: boolean }> = {
+const INTENDED: Record<string, { rules: string[]; bindCaller: boolean; caller?: string }> = {
   'table-level': { rules: [], bindCaller: true },
   'bucket-level-cross-account': { rules: [], bindCaller: true },
   'broken-passrole-condition': { rules: ['passrole-condition'], bindCaller: true },
@@ -19,6 +19,10 @@ const INTENDED: Record<string, { rules: string[]; bindCaller: boolean }> = {
   'broken-maintenance-config': { rules: ['misspelled-action', 'role-permissions'], bindCaller: true },
   // Shared with the ARN rules; linted as the README's main command does (no binding).
   'broken-table-level': { rules: ['passrole-condition', 'role-trust'], bindCaller: false },
+  // Infrastructure code: a template, a `cdk synth` output and a Terraform plan.
+  cloudformation: { rules: [], bindCaller: true, caller: 'caller-policy.yaml' },
+  'broken-cdk-synth-kms': { rules: ['kms-permissions'], bindCaller: false },
+  'terraform-plan': { rules: [], bindCaller: true, caller: 'caller-plan.json' },
 };
 const registered = new Set(rules.map((r) => r.id));
 const MINE = new Set([
@@ -38,8 +42,8 @@ describe('examples', () => {
 
   for (const name of folders.filter((f) => INTENDED[f])) {
     it(`${name} shows ${INTENDED[name]?.rules.join(', ') || 'no finding'}`, async () => {
-      const intended = INTENDED[name] as { rules: string[]; bindCaller: boolean };
-      const caller = `examples/${name}/caller-policy.json`;
+      const intended = INTENDED[name] as { rules: string[]; bindCaller: boolean; caller?: string };
+      const caller = `examples/${name}/${intended.caller ?? 'caller-policy.json'}`;
       const result = await lint([`examples/${name}`], {
         cwd: ROOT,
         ...(intended.bindCaller && existsSync(join(ROOT, caller)) ? { bindings: { caller: [caller] } } : {}),

@@ -45,7 +45,15 @@ describe('.pre-commit-hooks.yaml', () => {
     const hook = hooks[0] as Hook;
     const selected = (f: string): boolean =>
       new RegExp(hook.files).test(f) && !new RegExp(hook.exclude).test(f);
-    for (const f of ['replication.json', 'infra/iam/role.json', 'package.json'])
+    for (const f of [
+      'replication.json',
+      'infra/iam/role.json',
+      'package.json',
+      'infra/replication.yaml',
+      'stack.yml',
+      'legacy/stack.template',
+      'cdk.out/App.template.json',
+    ])
       expect(selected(f), f).toBe(true);
     for (const f of [
       'tsconfig.json',
@@ -56,6 +64,9 @@ describe('.pre-commit-hooks.yaml', () => {
       '.s3tables-lint.json',
       'README.md',
       'x.json5',
+      '.github/workflows/ci.yml',
+      '.gitlab-ci.yml',
+      '.pre-commit-config.yaml',
     ])
       expect(selected(f), f).toBe(false);
   });

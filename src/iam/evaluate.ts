@@ -6,7 +6,8 @@
 import type { PolicyDoc } from '../model.js';
 import type { ConditionEntry, PrincipalSpec, Statement } from './policy.js';
 import { statementsOf } from './policy.js';
-import { isObject } from '../values.js';
+import { hasPlaceholder, isObject, PLACEHOLDER } from '../values.js';
+import { parseArn, type Arn } from './arn.js';
 import { tagCrash } from '../errors.js';
 import { compileGlob, run, type Program } from './match.js';
 import { hasWildcard } from './wildcard.js';
@@ -177,6 +178,36 @@ export function wildcardService(value: string): boolean {
   return segment !== '*' && hasWildcard(segment);
 }
 
+
+/** When an element holds a value not known before deployment, a mismatch of the rest cannot tell. */
+const unknownIn = (c: Compiled, element: string): Part | undefined =>
+  c.st.unknown?.has(element)
+    ? { result: 'unknown', why: `${element} has a value not known before deployment` }
+    : undefined;
+
+/**
+ * A template's placeholder (its account or Region, see values.ts) stands for every value of its
+ * shape: a mismatch that goes away with the placeholders as wildcards cannot tell.
+ */
+function placeholderMatch(a: string, b: string): boolean {
+  if (!hasPlaceholder(a) && !hasPlaceholder(b)) return false;
+  const x = parseArn(a);
+  const y = parseArn(b);
+  // An account id alone (a Principal, aws:SourceAccount).
+  if (!x || !y) return isPlaceholder(a) ? /^\d{12}$/.test(b) : isPlaceholder(b) && /^\d{12}$/.test(a);
+  // Field by field: a placeholder stands for one field's value, never for colons.
+  const fields: (keyof Arn)[] = ['partition', 'service', 'region', 'account', 'resource'];
+  return fields.every(
+    (f) =>
+      isPlaceholder(x[f]) ||
+      isPlaceholder(y[f]) ||
+      intersectsTokens(parsePattern(x[f]).tokens, parsePattern(y[f]).tokens),
+  );
+}
+
+const isPlaceholder = (value: string): boolean =>
+  value === PLACEHOLDER.account || value === PLACEHOLDER.region;
+
 const actionMatches = (m: ActionMatcher, lowerAction: string): boolean =>
   m.lower !== undefined ? m.lower === lowerAction : m.glob === undefined || run(m.glob, lowerAction);
 
@@ -236,17 +267,17 @@ function checkAction(c: Compiled, p: Prepared): Part {
   const action = p.request.action;
   if (c.actions) {
     const hit = c.st.action!.find((_, i) => actionMatches(c.actions![i]!, p.lowerAction));
-    return hit
-      ? { result: true, why: `Action ${hit.value} matches` }
-      : { result: false, why: `Action does not match ${action}` };
+    if (hit) return { result: true, why: `Action ${hit.value} matches` };
+    return unknownIn(c, 'Action') ?? { result: false, why: `Action does not match ${action}` };
   }
   if (c.notActions) {
     const hit = c.st.notAction!.find((_, i) => actionMatches(c.notActions![i]!, p.lowerAction));
-    return hit
-      ? { result: false, why: `NotAction ${hit.value} excludes ${action}` }
-      : { result: true, why: `NotAction does not exclude ${action}` };
+    if (hit) return { result: false, why: `NotAction ${hit.value} excludes ${action}` };
+    return unknownIn(c, 'NotAction') ?? { result: true, why: `NotAction does not exclude ${action}` };
   }
-  return { result: false, why: 'no Action or NotAction' };
+  return (
+    unknownIn(c, 'Action') ?? unknownIn(c, 'NotAction') ?? { result: false, why: 'no Action or NotAction' }
+  );
 }
 
 /**
@@ -276,6 +307,7 @@ function checkResource(c: Compiled, p: Prepared): Part {
   const verb = p.pattern ? (deny ? 'overlaps' : 'covers') : 'matches';
   if (c.resources) {
     let unknown: string | undefined;
+    let placeholder: string | undefined;
     for (let i = 0; i < c.resources.length; i++) {
       if (c.deadResources![i]) continue;
       // Allow must cover the whole requested pattern; Deny needs only part of it.
@@ -283,11 +315,17 @@ function checkResource(c: Compiled, p: Prepared): Part {
       const value = c.st.resource![i]!.value;
       if (r === true) return { result: true, why: `Resource ${value} ${verb} ${res}` };
       if (r === 'unknown') unknown ??= value;
+      else if (placeholderMatch(value, res)) placeholder ??= value;
     }
     if (unknown !== undefined) {
       return { result: 'unknown', why: `Resource ${unknown} has a policy variable not in the context` };
     }
-    return { result: false, why: `Resource does not ${verb.replace(/s$/, '')} ${res}` };
+    if (placeholder !== undefined) {
+      return { result: 'unknown', why: `Resource ${placeholder} may match ${res} (a placeholder)` };
+    }
+    return (
+      unknownIn(c, 'Resource') ?? { result: false, why: `Resource does not ${verb.replace(/s$/, '')} ${res}` }
+    );
   }
   if (c.notResources) {
     let unknown: string | undefined;
@@ -298,6 +336,7 @@ function checkResource(c: Compiled, p: Prepared): Part {
       const r = patternResult(c.notResources[i]!, p, !deny);
       const value = c.st.notResource![i]!.value;
       if (r === true) return { result: false, why: `NotResource ${value} excludes ${res}` };
+      if (r === false && placeholderMatch(value, res)) unknown ??= value;
       // Unresolvable: the request cannot be shown to lie outside NotResource (as iam-simulate).
       if (r === 'none') return { result: false, why: `NotResource ${value} has a variable with no value` };
       if (r === 'unknown') unknown ??= value;
@@ -305,9 +344,12 @@ function checkResource(c: Compiled, p: Prepared): Part {
     if (unknown !== undefined) {
       return { result: 'unknown', why: `NotResource ${unknown} has a policy variable not in the context` };
     }
-    return { result: true, why: `NotResource does not exclude ${res}` };
+    return unknownIn(c, 'NotResource') ?? { result: true, why: `NotResource does not exclude ${res}` };
   }
-  return { result: true, why: 'no Resource (any resource)' };
+  return (
+    unknownIn(c, 'Resource') ??
+    unknownIn(c, 'NotResource') ?? { result: true, why: 'no Resource (any resource)' }
+  );
 }
 
 const ACCOUNT = /^\d{12}$/;
@@ -338,7 +380,11 @@ function specMatches(spec: PrincipalSpec, p: Prepared): Tri {
   if (spec.any) return true;
   const who = p.request.principal;
   if (!who) return 'unknown';
-  return spec.entries.some((e) => principalEntryMatches(e.type, e.item.value, who));
+  if (spec.entries.some((e) => principalEntryMatches(e.type, e.item.value, who))) return true;
+  // A template's placeholder account may be the principal's.
+  return spec.entries.some((e) => e.type === who.type && placeholderMatch(e.item.value, who.id))
+    ? 'unknown'
+    : false;
 }
 
 function checkPrincipal(c: Compiled, p: Prepared): Part {
@@ -346,11 +392,15 @@ function checkPrincipal(c: Compiled, p: Prepared): Part {
   const name = who ? `${who.type} ${who.id}` : 'the principal';
   if (c.st.principal) {
     const r = specMatches(c.st.principal, p);
+    if (r === false && c.st.unknown?.has('Principal'))
+      return { result: 'unknown', why: 'Principal has a value not known before deployment' };
     if (r === 'unknown') return { result: r, why: 'Principal: the request names no principal' };
     return { result: r, why: r ? `Principal names ${name}` : `Principal does not name ${name}` };
   }
   if (c.st.notPrincipal) {
     const r = specMatches(c.st.notPrincipal, p);
+    if (r === false && c.st.unknown?.has('NotPrincipal'))
+      return { result: 'unknown', why: 'NotPrincipal has a value not known before deployment' };
     if (r === 'unknown') return { result: r, why: 'NotPrincipal: the request names no principal' };
     return { result: !r, why: r ? `NotPrincipal excludes ${name}` : `NotPrincipal does not exclude ${name}` };
   }
@@ -375,7 +425,15 @@ function checkConditions(c: Compiled, p: Prepared, unresolved: Unresolved[]): Pa
       c.conditionValues[i],
     );
     const text = c.conditionText[i]!;
-    if (r === false) return { result: false, why: `Condition ${text} does not hold` };
+    if (r === false && !mayHold(entry, p.key(c.conditionKeys[i]!))) {
+      return { result: false, why: `Condition ${text} does not hold` };
+    }
+    if (r === false) {
+      // A value not known before deployment, or a template placeholder, may make it hold.
+      unresolved.push({ statement: c.st, operator: entry.operator, key: entry.key });
+      unknownWhy ??= `Condition ${text} depends on a value not known before deployment`;
+      continue;
+    }
     if (r === 'unknown' || r === 'unsupported') {
       unresolved.push({ statement: c.st, operator: entry.operator, key: entry.key });
       unknownWhy ??=
@@ -385,7 +443,19 @@ function checkConditions(c: Compiled, p: Prepared, unresolved: Unresolved[]): Pa
     }
   }
   if (unknownWhy !== undefined) return { result: 'unknown', why: unknownWhy };
+  // An operator block or a whole Condition not known before deployment.
+  if (c.st.unknown?.has('Condition') && !c.conditions.some((e) => e.unknown)) {
+    return { result: 'unknown', why: 'Condition has a value not known before deployment' };
+  }
   return c.conditions.length ? HOLD : NONE;
+}
+
+/** A condition that failed may still hold: an unknown value, or a placeholder on either side. */
+function mayHold(entry: ConditionEntry, value: KeyValue): boolean {
+  if (entry.unknown) return true;
+  if (value === 'unknown' || !value.present) return false;
+  const actual = typeof value.value === 'string' ? [value.value] : value.value;
+  return entry.values.some((v) => actual.some((a) => placeholderMatch(v.value, a)));
 }
 
 function evaluateStatement(
@@ -394,7 +464,11 @@ function evaluateStatement(
   principalMatters: boolean,
 ): { outcome: Trace['outcome']; why: string; unresolved: Unresolved[] } {
   const unresolved: Unresolved[] = [];
-  if (!c.effect) return { outcome: 'no-match', why: 'no valid Effect', unresolved };
+  if (c.st.unknown?.has('Statement')) {
+    return { outcome: 'conditional', why: 'the statement is not known before deployment', unresolved };
+  }
+  const effectUnknown = !c.effect && c.st.unknown?.has('Effect') === true;
+  if (!c.effect && !effectUnknown) return { outcome: 'no-match', why: 'no valid Effect', unresolved };
   const parts: Part[] = [];
   const action = checkAction(c, p);
   if (action.result === false) return { outcome: 'no-match', why: action.why, unresolved };
@@ -411,6 +485,7 @@ function evaluateStatement(
   if (conditions.result === false) return { outcome: 'no-match', why: conditions.why, unresolved: [] };
   parts.push(conditions);
   const unknown = parts.filter((x) => x.result === 'unknown');
+  if (effectUnknown) unknown.push({ result: 'unknown', why: 'Effect is not known before deployment' });
   if (unknown.length) {
     if (principalMatters && parts[1]?.result === 'unknown') {
       unresolved.push({ statement: c.st, operator: 'Principal', key: 'Principal' });
@@ -456,10 +531,12 @@ export function evaluate(policies: readonly PolicyDoc[], request: Request): Eval
       if (r.outcome === 'allows') allows.push(st);
       else if (r.outcome === 'denies') denies.push(st);
       else if (r.outcome === 'conditional') {
-        if (c.effect === 'Allow') {
+        // A statement whose Effect is not known may allow or deny.
+        if (c.effect !== 'Deny') {
           maybeAllows.push(st);
           allowUnresolved.push(...r.unresolved);
-        } else {
+        }
+        if (c.effect !== 'Allow') {
           maybeDenies.push(st);
           denyUnresolved.push(...r.unresolved);
         }

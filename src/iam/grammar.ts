@@ -1,6 +1,6 @@
 import { isObject } from '../values.js';
 import { describeType } from '../values.js';
-import type { PolicyType } from '../model.js';
+import { isUnknown, type PolicyType } from '../model.js';
 import type { Path } from '../model.js';
 
 /** A grammar problem in a policy document, at a path relative to the document. */
@@ -44,6 +44,8 @@ export function checkPolicyGrammar(policy: unknown, type: PolicyType): GrammarPr
   const add = (path: Path, message: string): void => {
     out.push({ path, message });
   };
+  // A value not known before deployment (a template's reference) cannot be judged: no problem.
+  if (isUnknown(policy)) return out;
   if (!isObject(policy)) {
     add(
       [],
@@ -56,10 +58,10 @@ export function checkPolicyGrammar(policy: unknown, type: PolicyType): GrammarPr
   unknownMembers(policy, [], POLICY_MEMBERS, 'a policy', add);
   if (has(policy, 'Version')) {
     const v = policy['Version'];
-    if (typeof v !== 'string' || !VERSIONS.includes(v))
+    if (!isUnknown(v) && (typeof v !== 'string' || !VERSIONS.includes(v)))
       add(['Version'], `"Version" must be "2012-10-17" (or the legacy "2008-10-17"), not ${show(v)}`);
   }
-  if (has(policy, 'Id') && typeof policy['Id'] !== 'string')
+  if (has(policy, 'Id') && typeof policy['Id'] !== 'string' && !isUnknown(policy['Id']))
     add(['Id'], `"Id" must be a string, not ${describeType(policy['Id'])}`);
   if (!has(policy, 'Statement')) {
     add([], 'missing "Statement": a policy needs at least one statement');
@@ -72,7 +74,7 @@ export function checkPolicyGrammar(policy: unknown, type: PolicyType): GrammarPr
     statements.forEach((s, i) => statement(s, ['Statement', i], type, add));
   } else if (isObject(statements)) {
     statement(statements, ['Statement'], type, add);
-  } else {
+  } else if (!isUnknown(statements)) {
     add(
       ['Statement'],
       `"Statement" must be a statement object or an array of them, not ${describeType(statements)}`,
@@ -84,6 +86,7 @@ export function checkPolicyGrammar(policy: unknown, type: PolicyType): GrammarPr
 type Add = (path: Path, message: string) => void;
 
 function statement(s: unknown, path: Path, type: PolicyType, add: Add): void {
+  if (isUnknown(s)) return;
   if (!isObject(s)) {
     add(path, `a statement must be an object, not ${describeType(s)}`);
     return;
@@ -97,12 +100,12 @@ function statement(s: unknown, path: Path, type: PolicyType, add: Add): void {
     else if (!has(s, a) && !has(s, b) && !meant.has(a) && !meant.has(b))
       add(path, `missing "${a}": ${missing}`);
   };
-  if (has(s, 'Sid') && typeof s['Sid'] !== 'string')
+  if (has(s, 'Sid') && typeof s['Sid'] !== 'string' && !isUnknown(s['Sid']))
     add([...path, 'Sid'], `"Sid" must be a string, not ${describeType(s['Sid'])}`);
 
   if (!has(s, 'Effect')) {
     if (!meant.has('Effect')) add(path, 'missing "Effect": add "Effect": "Allow" or "Effect": "Deny"');
-  } else if (s['Effect'] !== 'Allow' && s['Effect'] !== 'Deny') {
+  } else if (s['Effect'] !== 'Allow' && s['Effect'] !== 'Deny' && !isUnknown(s['Effect'])) {
     add([...path, 'Effect'], `"Effect" must be "Allow" or "Deny", not ${show(s['Effect'])}`);
   }
 
@@ -158,7 +161,7 @@ function statement(s: unknown, path: Path, type: PolicyType, add: Add): void {
 
 /** A string or a non-empty array of strings (Action, Resource and their Not… forms). */
 function stringList(value: unknown, path: Path, key: string, add: Add): void {
-  if (typeof value === 'string') return;
+  if (typeof value === 'string' || isUnknown(value)) return;
   if (!Array.isArray(value)) {
     add(path, `"${key}" must be a string or an array of strings, not ${describeType(value)}`);
     return;
@@ -166,13 +169,13 @@ function stringList(value: unknown, path: Path, key: string, add: Add): void {
   if (value.length === 0)
     add(path, `"${key}" is an empty array, which matches nothing; list at least one value`);
   value.forEach((item, i) => {
-    if (typeof item !== 'string')
+    if (typeof item !== 'string' && !isUnknown(item))
       add([...path, i], `each "${key}" entry must be a string, not ${describeType(item)}`);
   });
 }
 
 function principal(value: unknown, path: Path, key: string, add: Add): void {
-  if (value === '*') return;
+  if (value === '*' || isUnknown(value)) return;
   if (!isObject(value)) {
     add(
       path,
@@ -187,12 +190,14 @@ function principal(value: unknown, path: Path, key: string, add: Add): void {
 }
 
 function condition(value: unknown, path: Path, add: Add): void {
+  if (isUnknown(value)) return;
   if (!isObject(value)) {
     add(path, `"Condition" must be an object of condition operators, not ${describeType(value)}`);
     return;
   }
   for (const operator of Object.keys(value)) {
     const block = value[operator];
+    if (isUnknown(block)) continue;
     if (!isObject(block)) {
       add(
         [...path, operator],
@@ -225,7 +230,7 @@ function condition(value: unknown, path: Path, add: Add): void {
 }
 
 const scalar = (v: unknown): boolean =>
-  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || isUnknown(v);
 
 /** Reports members not in `allowed`; returns the allowed names that misspelt members stand for. */
 function unknownMembers(o: Obj, path: Path, allowed: readonly string[], what: string, add: Add): Set<string> {

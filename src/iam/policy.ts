@@ -1,4 +1,4 @@
-import type { PolicyDoc } from '../model.js';
+import { isUnknown, type PolicyDoc } from '../model.js';
 import type { Path } from '../model.js';
 import { isObject } from '../values.js';
 
@@ -16,6 +16,8 @@ export interface ConditionEntry {
   values: Item[];
   /** Path of the key inside the Condition block. */
   path: Path;
+  /** A value is not known before deployment: a mismatch of the others cannot tell. */
+  unknown?: boolean;
 }
 
 export interface PrincipalSpec {
@@ -35,6 +37,12 @@ export interface StatementHead {
   path: Path;
   sid?: string;
   effect?: 'Allow' | 'Deny';
+  /**
+   * Elements holding a value not known before deployment (a template's unresolved reference), e.g.
+   * `Resource`; `Statement` when the statement itself is unknown. The evaluator reads them as
+   * "cannot tell": such a statement neither grants nor is proven not to grant.
+   */
+  unknown?: ReadonlySet<string>;
 }
 
 /**
@@ -71,14 +79,21 @@ export function headsOf(policy: PolicyDoc): StatementHead[] {
   return raw(policy).map(([s, index]) => head(policy, s, index));
 }
 
+/** Stands for a statement that is not known before deployment (its whole value is an Unknown). */
+const UNKNOWN_STATEMENT: Record<string, unknown> = Object.freeze({});
+
 function raw(policy: PolicyDoc): [Record<string, unknown>, number | undefined][] {
   const data = policy.data;
+  // A document or Statement not known before deployment may grant or deny anything.
+  if (isUnknown(data)) return [[UNKNOWN_STATEMENT, undefined]];
   if (!isObject(data)) return [];
   const value = data['Statement'];
+  if (isUnknown(value)) return [[UNKNOWN_STATEMENT, undefined]];
   if (Array.isArray(value)) {
     const out: [Record<string, unknown>, number | undefined][] = [];
     value.forEach((s: unknown, i) => {
       if (isObject(s)) out.push([s, i]);
+      else if (isUnknown(s)) out.push([UNKNOWN_STATEMENT, i]);
     });
     return out;
   }
@@ -91,9 +106,35 @@ function head(policy: PolicyDoc, s: Record<string, unknown>, index: number | und
     index,
     path: index === undefined ? ['Statement'] : ['Statement', index],
   };
+  if (s === UNKNOWN_STATEMENT) {
+    out.unknown = new Set(['Statement']);
+    return out;
+  }
   if (typeof s['Sid'] === 'string') out.sid = s['Sid'];
   if (s['Effect'] === 'Allow' || s['Effect'] === 'Deny') out.effect = s['Effect'];
+  const unknown = ELEMENTS.filter((key) => holdsUnknown(s[key], key === 'Condition' ? 3 : 2));
+  if (unknown.length > 0) out.unknown = new Set(unknown);
   return out;
+}
+
+const ELEMENTS = [
+  'Effect',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Principal',
+  'NotPrincipal',
+  'Condition',
+];
+
+/** Is the value, or something up to `depth` levels inside it, an Unknown? */
+function holdsUnknown(value: unknown, depth: number): boolean {
+  if (isUnknown(value)) return true;
+  if (depth === 0 || typeof value !== 'object' || value === null) return false;
+  for (const v of Array.isArray(value) ? value : Object.values(value))
+    if (holdsUnknown(v, depth - 1)) return true;
+  return false;
 }
 
 /** The statements of a policy, not cached: for one pass over many policies that keeps nothing alive. */
@@ -160,7 +201,9 @@ function conditions(block: Record<string, unknown>, path: Path): ConditionEntry[
     if (!isObject(keys)) continue;
     for (const [key, values] of Object.entries(keys)) {
       const at = [...path, operator, key];
-      out.push({ operator, key, values: items(values, at, true), path: at });
+      const entry: ConditionEntry = { operator, key, values: items(values, at, true), path: at };
+      if (holdsUnknown(values, 1)) entry.unknown = true;
+      out.push(entry);
     }
   }
   return out;

@@ -11,6 +11,8 @@ import type {
 } from '../model.js';
 import type { Path } from '../model.js';
 import { describeType, isObject, pathLabel } from '../values.js';
+import { cloudformation, isTemplate } from './cloudformation.js';
+import { isPlan, terraform } from './terraform.js';
 
 type Obj = Record<string, unknown>;
 
@@ -26,6 +28,9 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' ?
  */
 export function classify(file: SourceFile, value: unknown, shape: ShapeSink = () => {}): Doc[] | null {
   if (!isObject(value)) return null;
+  // Infrastructure code: the same documents, from a template or a plan.
+  if (isTemplate(value)) return cloudformation(file, value);
+  if (isPlan(value)) return terraform(file, value);
 
   if (has(value, 'configuration') && (has(value, 'tableArn') || has(value, 'tableBucketARN'))) {
     const table = has(value, 'tableArn');

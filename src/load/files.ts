@@ -17,7 +17,8 @@ export interface ExpandOptions {
   exclude: readonly string[];
 }
 
-export const DEFAULT_INCLUDE = ['**/*.json'];
+/** JSON documents, and templates written as YAML (a YAML file that is no template is skipped). */
+export const DEFAULT_INCLUDE = ['**/*.json', '**/*.yaml', '**/*.yml', '**/*.template'];
 export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**'];
 
 const GLOB = /[*?[\]{}]/;

@@ -4,17 +4,21 @@ import {
   PARSE_ERROR,
   UNKNOWN_DOCUMENT,
   INPUT_SHAPE,
+  type Doc,
   type Documents,
   type FileDoc,
   type LoadProblem,
   type SourceFile,
 } from '../model.js';
 import { classify } from './classify.js';
+import { cloudformation, isTemplate } from './cloudformation.js';
 import { displayName, expand, type ExpandOptions, type Target } from './files.js';
 import { depthExceeds, JsonFile, parseJson } from './json.js';
 import { readStdin } from './stdin.js';
 import { UsageError } from '../errors.js';
 import { pathLabel } from '../values.js';
+import { PlanError } from './terraform.js';
+import { mentionsCloudFormation, parseYaml, yamlLocator } from './yaml.js';
 
 /** Larger files are reported, not read: policies are KB, authorization details tens of MB. */
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -148,20 +152,40 @@ function reread(path: string, length: number): string {
 function addText(model: Documents, file: SourceFile): boolean {
   const text = file.text;
   if (!/\S/.test(text)) return fail(model, file, 'file is empty; expected a JSON document');
-  const parsed = parseJson(text);
+  let parsed = parseJson(text);
+  let yaml = false;
+  // Not JSON and not meant to be (no leading { or [): YAML, e.g. a CloudFormation template.
+  if ('error' in parsed && !/^\s*[[{]/.test(text)) {
+    // A scan skips YAML that is no template without parsing it (workflows, compose files …).
+    if (!file.explicit && !mentionsCloudFormation(text)) return false;
+    parsed = parseYaml(text, { maxDepth: MAX_DEPTH });
+    yaml = true;
+    if (file instanceof JsonFile) file.useLocator(yamlLocator);
+  }
   if ('error' in parsed)
     return fail(model, file, parsed.error.message, parsed.error.offset, parsed.error.length);
   const shapes: LoadProblem[] = [];
   const whole: FileDoc = { kind: 'file', file, root: [], data: undefined };
-  const docs = classify(file, parsed.value, (path, message, level) =>
-    shapes.push({ ruleId: INPUT_SHAPE, doc: whole, message, path, ...(level ? { level } : {}) }),
-  );
+  let docs: ReturnType<typeof classify>;
+  try {
+    docs =
+      'stream' in parsed
+        ? templates(file, parsed.value as unknown[])
+        : classify(file, parsed.value, (path, message, level) =>
+            shapes.push({ ruleId: INPUT_SHAPE, doc: whole, message, path, ...(level ? { level } : {}) }),
+          );
+  } catch (cause) {
+    if (cause instanceof PlanError) return fail(model, file, cause.message, cause.offset, cause.length);
+    throw cause;
+  }
   if (!docs) {
     if (file.explicit) {
       problem(
         model,
         file,
-        'not an S3 Tables replication configuration or IAM document this tool reads (see the README for the accepted shapes)',
+        yaml
+          ? 'YAML that is not a CloudFormation template (no AWSTemplateFormatVersion or AWS:: resources); this tool reads templates, and S3 Tables and IAM documents as JSON'
+          : 'not an S3 Tables replication configuration or IAM document this tool reads (see the README for the accepted shapes)',
         0,
         0,
         UNKNOWN_DOCUMENT,
@@ -200,6 +224,18 @@ function addText(model: Documents, file: SourceFile): boolean {
     else if (doc.kind === 'principal') model.principals.push(doc);
   }
   return true;
+}
+
+/** The templates of a stream of YAML documents (null when one is no template). */
+function templates(file: SourceFile, values: readonly unknown[]): Doc[] | null {
+  const docs: Doc[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (value === null || value === undefined) continue; // an empty document (a trailing ---)
+    if (!isTemplate(value)) return null;
+    docs.push(...cloudformation(file, value, [i]));
+  }
+  return docs;
 }
 
 const fail = (...args: Parameters<typeof problem>): false => {

@@ -75,6 +75,9 @@ const describe = (code: string): string =>
 export class JsonFile implements SourceFile {
   #locator: JsonLocator | undefined;
   #text: string;
+  /** Another format's locator (YAML), built from the text on first use. */
+  #other: ((text: string) => (path: Path) => TextRange) | undefined;
+  #otherLocate: ((path: Path) => TextRange) | undefined;
   constructor(
     readonly name: string,
     text: string,
@@ -88,7 +91,12 @@ export class JsonFile implements SourceFile {
   set text(value: string) {
     this.#text = value;
   }
+  /** The text is another format than JSON (YAML): positions come from its locator. */
+  useLocator(locator: (text: string) => (path: Path) => TextRange): void {
+    this.#other = locator;
+  }
   locate(path: Path): TextRange {
+    if (this.#other) return (this.#otherLocate ??= this.#other(this.text))(path);
     this.#locator ??= new JsonLocator(this.text);
     const { offset, length } = this.#locator.locate(path);
     return { offset, length };

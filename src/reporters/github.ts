@@ -24,7 +24,7 @@ function annotation(f: Finding): string {
     ['col', f.column],
     ['endLine', f.endLine],
     ['endColumn', f.endColumn],
-    ['title', f.ruleId],
+    ['title', f.logicalLocation !== undefined ? `${f.ruleId} (${f.logicalLocation})` : f.ruleId],
   ];
   // Input-derived parts lose their control characters; the line breaks we put in are %0A.
   const fix = f.fix

@@ -37,6 +37,7 @@ function ordered(f: Finding): Finding {
     path: f.path,
     fingerprint: f.fingerprint,
   };
+  if (f.logicalLocation !== undefined) out.logicalLocation = f.logicalLocation;
   if (f.fix) out.fix = { description: f.fix.description, value: f.fix.value };
   if (f.explain) out.explain = f.explain;
   if (f.suppressed) out.suppressed = { justification: f.suppressed.justification };

@@ -172,6 +172,10 @@ function resultOf(f: Finding, ruleIndex: number | undefined): SarifResult {
           artifactLocation: { uri: fileUri(f.file) },
           region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
         },
+        // The construct path or resource address the user knows the place by (CDK, Terraform).
+        ...(f.logicalLocation !== undefined
+          ? { logicalLocations: [{ fullyQualifiedName: f.logicalLocation, kind: 'resource' }] }
+          : {}),
       },
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },

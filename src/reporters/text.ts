@@ -41,7 +41,7 @@ export function text(result: Pick<LintResult, 'findings'>, options: TextOptions)
   for (const f of findings) {
     // Everything from input is escaped (a file name, a policy value): no line can be forged.
     lines.push(
-      `${logLine(f.file)}:${f.line}:${f.column} ${paint(COLORS[f.level], f.level)} ${paint(DIM, f.ruleId)} ${escapeControl(f.message)}`,
+      `${logLine(f.file)}:${f.line}:${f.column} ${paint(COLORS[f.level], f.level)} ${paint(DIM, f.ruleId)} ${escapeControl(f.message)}${f.logicalLocation !== undefined ? ` [${escapeControl(f.logicalLocation)}]` : ''}`,
     );
     if (options.explain && f.explain) for (const e of f.explain) lines.push(logLine(`    ${e}`));
     if (f.fix) {
