@@ -16,8 +16,9 @@ import { text } from '../src/reporters/text.js';
 import type { Finding } from '../src/result.js';
 import rules from '../rules/index.js';
 import { ROOT } from './helpers/cases.js';
+import { schemaErrors } from './helpers/sarif.js';
 
-const CLI = join(ROOT, 'dist/cli.js');
+const CLI = join(ROOT, 'dist/cli.cjs');
 const scratch = (): string => mkdtempSync(join(tmpdir(), 's3tl-iac-'));
 
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
@@ -127,6 +128,7 @@ describe('CloudFormation templates', () => {
     expect(log.runs[0]?.results?.[0]?.locations?.[0]?.logicalLocations).toEqual([
       { fullyQualifiedName: 'Stack/ReplicationRole/Resource', kind: 'resource' },
     ]);
+    expect(schemaErrors(log)).toEqual([]);
     expect(text(result, { color: false })).toMatch(
       /replace the principal \[Stack\/ReplicationRole\/Resource\]\n/,
     );
@@ -185,9 +187,9 @@ describe('CloudFormation templates', () => {
   });
 
   it('keeps js-yaml out of the CLI bundle (a JSON-only run never loads it)', () => {
-    const bundle = readFileSync(CLI, 'utf8');
+    const bundle = readFileSync(join(ROOT, 'dist/main.cjs'), 'utf8');
     expect(bundle).not.toMatch(/function parseEvents\b/);
-    expect(bundle).toContain('(import.meta.url)("js-yaml")');
+    expect(bundle).toMatch(/\(__importMetaUrl\)\("js-yaml"\)/);
   });
 });
 

@@ -178,7 +178,6 @@ export function wildcardService(value: string): boolean {
   return segment !== '*' && hasWildcard(segment);
 }
 
-
 /** When an element holds a value not known before deployment, a mismatch of the rest cannot tell. */
 const unknownIn = (c: Compiled, element: string): Part | undefined =>
   c.st.unknown?.has(element)

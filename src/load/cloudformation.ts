@@ -401,6 +401,12 @@ export function cloudformation(file: SourceFile, value: Obj, base: Path = []): D
       // inputs: missing grants are then not reported (link.ts: unknownAttached).
       role.attached.push(typeof a === 'string' ? a : `(${isUnknown(a) ? a.reason : 'not an ARN'})`);
     }
+    if (has(r.properties, 'PermissionsBoundary')) {
+      const boundary = t.resolve(r.properties['PermissionsBoundary'], [...props(r), 'PermissionsBoundary']);
+      // Not known before deployment: a boundary whose document is not among the inputs (cannot be judged).
+      role.boundary =
+        typeof boundary === 'string' ? boundary : `(${isUnknown(boundary) ? boundary.reason : 'not an ARN'})`;
+    }
     roles.set(name, role);
     docs.push(role, ...(role.trust ? [role.trust] : []), ...role.inline);
   }

@@ -347,6 +347,9 @@ export function terraform(file: SourceFile, value: Obj): Doc[] {
         ),
       );
     });
+    const boundary = plan.value(r, 'permissions_boundary');
+    if (boundary !== null && boundary !== undefined)
+      role.boundary = typeof boundary === 'string' ? boundary : '(known after apply)';
     for (const a of list(r.values['managed_policy_arns']))
       role.attached.push(typeof a === 'string' ? a : '(known after apply)');
     if (roleName !== undefined) roles.set(roleName, role);
