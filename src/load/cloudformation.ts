@@ -435,6 +435,23 @@ export function cloudformation(file: SourceFile, value: Obj, base: Path = []): D
   for (const r of t.resources.values()) {
     const root = props(r);
     switch (r.type) {
+      case 'AWS::IAM::RolePolicy': {
+        // One inline policy of one role, named by RoleName.
+        if (!has(r.properties, 'PolicyDocument')) break;
+        const roleName = stringOf(r, 'RoleName');
+        const role = roleName !== undefined ? roleNamed(r, roleName, [...root, 'RoleName']) : undefined;
+        const name = stringOf(r, 'PolicyName');
+        const owner: PolicyOwner | undefined = role
+          ? { kind: 'role', name: roleName, ...(role.arn !== undefined ? { arn: role.arn } : {}) }
+          : undefined;
+        docs.push(
+          policy(r, [...root, 'PolicyDocument'], 'identity', {
+            ...(name !== undefined ? { name } : {}),
+            ...(owner ? { owner } : {}),
+          }),
+        );
+        break;
+      }
       case 'AWS::IAM::Policy':
       case 'AWS::IAM::ManagedPolicy': {
         if (!has(r.properties, 'PolicyDocument')) break;

@@ -413,6 +413,17 @@ export function terraform(file: SourceFile, value: Obj): Doc[] {
         );
         break;
       }
+      case 'aws_iam_policy_attachment': {
+        // Exclusive attachment to lists of roles (users and groups are not linked to setups).
+        const arn = plan.value(r, 'policy_arn');
+        const names = plan.value(r, 'roles');
+        for (const name of typeof names === 'string' ? [names] : list(names)) {
+          if (typeof name !== 'string') continue;
+          const role = roleNamed({ ...r, values: { role: name }, expressions: {} }, 'role');
+          role?.attached.push(typeof arn === 'string' ? arn : '(known after apply)');
+        }
+        break;
+      }
       case 'aws_iam_role_policy_attachment': {
         const role = roleNamed(r, 'role');
         const arn = plan.value(r, 'policy_arn');
