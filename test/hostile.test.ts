@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { validateConfig } from '../src/config.js';
+import { DEFAULT_INCLUDE } from '../src/load/files.js';
 import { globTest } from '../src/load/glob.js';
 import { parseJson } from '../src/load/json.js';
 import { TOOL } from '../src/lint.js';
@@ -587,7 +588,7 @@ describe('defect 9: small', () => {
     expect(out.configFile).toBe(join(dir, '.s3tables-lint.json'));
     expect(out.found).toMatch(/^the nearest \.s3tables-lint\.json, found by walking up from /);
     expect(out.failOn).toBe('warning');
-    expect(out.include).toEqual(['**/*.json']);
+    expect(out.include).toEqual(DEFAULT_INCLUDE);
     expect(out.exclude).toEqual(['**/node_modules/**', '**/.git/**', 'vendor/**']);
     expect(out.rules).toMatchObject({
       'unknown-document': 'off',
