@@ -8,8 +8,10 @@ import { resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { parseBucketArn, parseRoleArn, parseTableArn } from './iam/arn.js';
 import { appliesToBucket, isBucketPolicy } from './iam/buckets.js';
+import { statementsOf } from './iam/policy.js';
 import type {
   Boundary,
+  BucketRef,
   Caller,
   Documents,
   EncryptionDoc,
@@ -162,9 +164,10 @@ class Index {
   readonly templateRoles = new Map<string, RoleDoc[]>();
   readonly templateInline = new Map<string, PolicyDoc[]>();
   readonly managed = new Map<string, PolicyDoc[]>();
-  /** Table bucket policies (resource policies about s3tables resources), matched to buckets as IAM matches. */
-  readonly bucketPolicies: PolicyDoc[] = [];
-  /** Identity policies by managed policy ARN and by file (permissions boundaries). */
+  /** Bucket policies by the bucket ARN a literal Resource names (the bucket or a path below it). */
+  readonly bucketPoliciesByArn = new Map<string, PolicyDoc[]>();
+  /** Bucket policies with a Resource whose bucket part has a wildcard, or a NotResource: tried on every bucket. */
+  readonly wildBucketPolicies: PolicyDoc[] = [];
   /** SSE-KMS encryption by bucket ARN (the first input that gives it). */
   readonly kms = new Map<string, EncryptionDoc>();
   readonly boundRoles = new Map<string, ModelBindings['roles']>();
@@ -191,8 +194,11 @@ class Index {
         if (p.owner.arn !== undefined && p.owner.name !== undefined && hasPlaceholder(p.owner.arn))
           push(this.templateInline, p.owner.name, p);
       }
-      if (p.policyType === 'resource' && p.orgType === undefined && isBucketPolicy(p))
-        this.bucketPolicies.push(p);
+      if (p.policyType === 'resource' && p.orgType === undefined && isBucketPolicy(p)) {
+        const keys = bucketKeys(p);
+        if (keys === undefined) this.wildBucketPolicies.push(p);
+        else for (const k of keys) push(this.bucketPoliciesByArn, k, p);
+      }
     }
     for (const e of docs.encryptions)
       if (e.sseAlgorithm === 'aws:kms' && !this.kms.has(e.tableBucketARN)) this.kms.set(e.tableBucketARN, e);
@@ -235,6 +241,15 @@ class Index {
     return [...byArn, ...byName];
   }
 
+  /** The table bucket policies that apply to a bucket, in input order (matched as IAM matches). */
+  bucketPoliciesOf(bucket: BucketRef): PolicyDoc[] {
+    const candidates = unique([
+      ...(this.bucketPoliciesByArn.get(bucket.arn) ?? []),
+      ...this.wildBucketPolicies,
+    ]);
+    return this.inOrder(candidates.filter((p) => appliesToBucket(p, bucket)));
+  }
+
   /** The identity documents of a managed policy ARN among the inputs. */
   managedIdentity(arn: string): PolicyDoc[] {
     return (this.managed.get(arn) ?? []).filter((p) => p.policyType === 'identity');
@@ -250,6 +265,31 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * The bucket ARNs a policy's Resource entries name literally (`arn:…:bucket/name` or a path below
+ * it); undefined when one cannot be read so (a wildcard in the bucket part, a NotResource), so
+ * the policy is tried on every bucket. Only a candidate list: appliesToBucket decides.
+ */
+function bucketKeys(p: PolicyDoc): string[] | undefined {
+  const keys = new Set<string>();
+  for (const s of statementsOf(p)) {
+    if (s.notResource) return undefined;
+    for (const r of s.resource ?? []) {
+      const value = r.value;
+      const at = value.indexOf(':bucket/');
+      if (at === -1) {
+        if (value === '*' || /[*?$]/.test(value)) return undefined;
+        continue; // another resource type: names no bucket
+      }
+      const slash = value.indexOf('/', at + ':bucket/'.length);
+      const key = slash === -1 ? value : value.slice(0, slash);
+      if (/[*?$]/.test(key)) return undefined;
+      keys.add(key);
+    }
+  }
+  return [...keys];
 }
 
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
@@ -283,7 +323,7 @@ function setupOf(doc: ReplicationDoc, index: Index, boundaries: ReadonlyMap<stri
     setup.destinations.push({
       bucket,
       path: d.path,
-      policies: index.bucketPolicies.filter((p) => appliesToBucket(p, bucket)),
+      policies: index.bucketPoliciesOf(bucket),
       ...(encryption ? { encryption } : {}),
     });
   }
