@@ -53,6 +53,14 @@ describe('the role session', () => {
       expect(keyState(write, k).state).toBe('unknown');
   });
 
+  it('leaves aws:ViaAWSService and aws:CalledVia unknown on the KMS calls (S3 Tables may make them)', () => {
+    const kms = requestFor(role, 'kms:Decrypt', 'arn:aws:kms:us-east-1:111122223333:key/k');
+    expect(keyState(kms, 'aws:ViaAWSService').state).toBe('unknown');
+    expect(keyState(kms, 'aws:CalledVia').state).toBe('unknown');
+    expect(keyState(write, 'aws:ViaAWSService')).toEqual({ state: 'value', value: 'false' });
+    expect(keyState(write, 'aws:CalledVia').state).toBe('absent');
+  });
+
   it('carries no key an action can never carry (service data), and keeps cross-service keys possible', () => {
     expect(neverCarried('s3tables:PutTableData', 'aws:requesttag/team')).toBe(true);
     expect(neverCarried('s3tables:PutTableData', 's3tables:kmskeyarn')).toBe(true);

@@ -31,6 +31,9 @@ export interface CallContext {
   absentPrefixes: string[];
 }
 
+/** Keys of a call made through a service (forward access sessions). */
+const VIA_KEYS: ReadonlySet<string> = new Set(['aws:calledvia', 'aws:calledviafirst', 'aws:calledvialast']);
+
 /** Keys only a human's or a federated session carries, or only a service principal's request. */
 const NOT_IN_ROLE_SESSION = [
   'aws:username', // IAM users only
@@ -235,13 +238,19 @@ export function requestFor(
   if (region && !('aws:RequestedRegion' in context) && call.kind !== 'service')
     context['aws:RequestedRegion'] = region;
   if (fields?.account) context['aws:ResourceAccount'] = fields.account;
+  // The role's KMS calls may be made by S3 Tables on the role's behalf (a forward access session,
+  // as S3 does for SSE-KMS): whether they come via a service is unknown there.
+  const viaUnknown = call.kind === 'role' && !action.toLowerCase().startsWith('s3tables:');
+  if (viaUnknown) delete context['aws:ViaAWSService'];
   Object.assign(context, extra.context ?? {});
   const request: Request = {
     action,
     resource,
     context,
     absent: (k) =>
-      call.absent.has(k) || call.absentPrefixes.some((p) => k.startsWith(p)) || neverCarried(action, k),
+      (call.absent.has(k) && !(viaUnknown && VIA_KEYS.has(k))) ||
+      call.absentPrefixes.some((p) => k.startsWith(p)) ||
+      neverCarried(action, k),
   };
   if (call.principal) request.principal = call.principal;
   return request;
