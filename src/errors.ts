@@ -1,8 +1,16 @@
 import type { Doc, Path } from './model.js';
+import { escapeControl } from './values.js';
 
-/** A problem with how the tool was called or with a path: one line on stderr, exit 2. */
+/**
+ * A problem with how the tool was called or with a path: one line on stderr, exit 2. The message
+ * quotes what the user gave (a path, a glob, a config value): its control characters are escaped
+ * here, so no caller of the library prints a raw one either.
+ */
 export class UsageError extends Error {
   override name = 'UsageError';
+  constructor(message: string) {
+    super(escapeControl(message));
+  }
 }
 
 /**

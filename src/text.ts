@@ -35,25 +35,5 @@ export function region(starts: readonly number[], offset: number, length: number
   return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
 }
 
-/*
- * Escaping for what people read (the text and github formats, stderr, generated comments): values
- * from input lose their control characters there. JSON and SARIF keep values exact.
- */
-
-/**
- * C0, DEL, C1, the line and paragraph separators, and the bidirectional embedding, override and
- * isolate controls (which reorder what a reader sees: "Trojan Source").
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-const SHORT = new Map([
-  ['\n', '\\n'],
-  ['\r', '\\r'],
-  ['\t', '\\t'],
-]);
-
-/** Every control character as a visible escape (`\n`, `\u001b`); other text unchanged. */
-export function escapeControl(s: string): string {
-  return s.replace(CONTROL, (c) => SHORT.get(c) ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+// Escaping for what people read lives with the value helpers (every layer, errors included, uses it).
+export { escapeControl } from './values.js';

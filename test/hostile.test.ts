@@ -16,11 +16,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { validateConfig } from '../src/config.js';
+import { loadConfig, validateConfig } from '../src/config.js';
 import { DEFAULT_INCLUDE } from '../src/load/files.js';
 import { globTest } from '../src/load/glob.js';
 import { parseJson } from '../src/load/json.js';
-import { TOOL } from '../src/lint.js';
+import { lint, TOOL } from '../src/lint.js';
 import { github } from '../src/reporters/github.js';
 import { text } from '../src/reporters/text.js';
 import type { Finding } from '../src/rule.js';
@@ -98,6 +98,21 @@ describe('defect 1: output injection', () => {
       expect(out).toContain('a\\u007fb\\u009bc\\u202ed');
       for (const line of out.split('\n')) if (/^\s*::/.test(line)) expect(line).toMatch(/^::error file=/);
     }
+  });
+
+  it('the library escapes too: usage errors and notes name input without its control characters', async () => {
+    const dir = scratch();
+    writeFileSync(
+      join(dir, '.s3tables-lint.json'),
+      JSON.stringify({ bindings: { caller: ['no-tables.json\u009b2J'] } }),
+    );
+    const config = loadConfig(join(dir, '.s3tables-lint.json'), dir);
+    await expect(lint([dir], { cwd: dir, config })).rejects.toThrow(
+      'bindings.caller[0]: no such file: no-tables.json\\u009b2J',
+    );
+    mkdirSync(join(dir, 'empty\u001b[2J'));
+    const result = await lint(['empty\u001b[2J'], { cwd: dir });
+    expect(result.notes).toEqual(['no files to lint in empty\\u001b[2J (looked for **/*.json)']);
   });
 
   it("V8's parse-error message does not leak the input's bytes", () => {

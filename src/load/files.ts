@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from 'no
 import { join, relative, resolve, sep } from 'node:path';
 import { minimatchLib } from '../deps.js';
 import { UsageError } from '../errors.js';
+import { escapeControl } from '../values.js';
 import { globProblem, MAX_BRACE_PATTERNS, showGlob } from './glob.js';
 
 export interface Target {
@@ -30,7 +31,8 @@ export function expand(
 ): { targets: Target[]; notes: string[] } {
   const targets: Target[] = [];
   const notes: string[] = [];
-  const say = (note: string): void => void notes.push(note);
+  // Notes quote paths: their control characters are escaped here, for the library's callers too.
+  const say = (note: string): void => void notes.push(escapeControl(note));
   const seen = new Set<string>();
   const add = (path: string, explicit: boolean): void => {
     if (seen.has(path)) return;
@@ -50,7 +52,7 @@ export function expand(
       const before = targets.length;
       walk(abs, options, (file) => add(file, false), say);
       if (targets.length === before)
-        notes.push(`no files to lint in ${arg} (looked for ${options.include.join(', ')})`);
+        say(`no files to lint in ${arg} (looked for ${options.include.join(', ')})`);
     } else if (GLOB.test(arg)) {
       const bad = globProblem(arg);
       if (bad) throw new UsageError(`${showGlob(arg)}: ${bad}`);
