@@ -112,7 +112,9 @@ describe('defect 1: output injection', () => {
     );
     mkdirSync(join(dir, 'empty\u001b[2J'));
     const result = await lint(['empty\u001b[2J'], { cwd: dir });
-    expect(result.notes).toEqual(['no files to lint in empty\\u001b[2J (looked for **/*.json)']);
+    expect(result.notes).toEqual([
+      `no files to lint in empty\\u001b[2J (looked for ${DEFAULT_INCLUDE.join(', ')})`,
+    ]);
   });
 
   it("V8's parse-error message does not leak the input's bytes", () => {
