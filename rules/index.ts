@@ -1,4 +1,6 @@
 import type { Rule } from '../src/rule.js';
+import awsReadError from './aws-read-error.js';
+import awsResourceMissing from './aws-resource-missing.js';
 import callerPermissions from './caller-permissions.js';
 import conditionKey from './condition-key.js';
 import conditionOperator from './condition-operator.js';
@@ -17,6 +19,7 @@ import policyGuardrails from './policy-guardrails.js';
 import policyVariablePosition from './policy-variable-position.js';
 import policyVersion from './policy-version.js';
 import replicationShape from './replication-shape.js';
+import replicationStatus from './replication-status.js';
 import resourceTypeMismatch from './resource-type-mismatch.js';
 import roleAccount from './role-account.js';
 import roleArn from './role-arn.js';
@@ -30,6 +33,8 @@ import unusedSuppression from './unused-suppression.js';
 
 /** Every built-in rule, sorted by id. The registry test keeps this, rules/*.ts, fixtures and the README in step. */
 const rules: readonly Rule[] = [
+  awsReadError,
+  awsResourceMissing,
   callerPermissions,
   conditionKey,
   conditionOperator,
@@ -48,6 +53,7 @@ const rules: readonly Rule[] = [
   policyVariablePosition,
   policyVersion,
   replicationShape,
+  replicationStatus,
   resourceTypeMismatch,
   roleAccount,
   roleArn,

@@ -18,6 +18,7 @@ import { atLeast, type Level, type LintResult } from './result.js';
 
 const HELP = `Usage: s3tables-lint [options] [paths...]
        s3tables-lint suggest <replication.json> [--as json|cfn|terraform] [-o file]
+       s3tables-lint audit | dry-run ...   (read-only, against an AWS account: see audit --help)
 
 Lints S3 Tables replication configurations (PutTableReplication / PutTableBucketReplication
 requests and Get...Replication output) and the IAM documents behind them (aws iam get-role,
@@ -67,6 +68,9 @@ type Format = (typeof FORMATS)[number];
 
 async function main(argv: string[]): Promise<number> {
   guardStdout();
+  // The commands that call AWS live in their own module (they load the SDK).
+  if (argv[0] === 'audit' || argv[0] === 'dry-run')
+    return (await import('./aws/commands.js')).awsCommand(argv[0], argv.slice(1));
   const { values, positionals } = parse(argv);
   if (values.help) {
     process.stdout.write(HELP);

@@ -119,9 +119,11 @@ export interface ModelSettings {
 /** Runs rules over a linked model: engine, then suppression; findings sorted once. */
 export async function lintModel(
   model: Model,
-  rules: readonly Rule[],
+  selected: readonly Rule[],
   settings: ModelSettings = {},
 ): Promise<LintResult> {
+  // Rules that read what AWS said run (and are listed) only when the inputs hold such documents.
+  const rules = model.aws.length > 0 ? selected : selected.filter((r) => !r.requiresAws);
   const cwd = settings.cwd ?? process.cwd();
   const levels = settings.levels ?? new Map<string, Level>();
   const notRun: NotRun[] = [];

@@ -151,12 +151,22 @@ export interface PrincipalDoc extends DocBase {
   boundary?: string;
 }
 
+/**
+ * What AWS said, as the audit or the dry run read it (or a saved audit): the input of the rules
+ * marked `requiresAws`. `replication-status` is `get-table-replication-status` output; `audit` and
+ * `dry-run` are this tool's records of a run (what it read, what failed, the caller's simulation).
+ */
+export interface AwsDoc extends DocBase {
+  kind: 'aws';
+  form: 'replication-status' | 'audit' | 'dry-run';
+}
+
 /** A whole file, for findings that are about the file itself. */
 export interface FileDoc extends DocBase {
   kind: 'file';
 }
 
-export type Doc = ReplicationDoc | PolicyDoc | RoleDoc | PrincipalDoc | EncryptionDoc | FileDoc;
+export type Doc = ReplicationDoc | PolicyDoc | RoleDoc | PrincipalDoc | EncryptionDoc | AwsDoc | FileDoc;
 
 /** A problem found while reading or classifying an input; the rule named reports it. */
 export interface LoadProblem {
@@ -193,6 +203,8 @@ export interface Documents {
   /** Users and groups of account authorization details (to bind one as the caller). */
   principals: PrincipalDoc[];
   encryptions: EncryptionDoc[];
+  /** What the audit or the dry run read from AWS (empty in an offline run on configurations). */
+  aws: AwsDoc[];
   problems: LoadProblem[];
 }
 
@@ -203,6 +215,7 @@ export const emptyDocuments = (): Documents => ({
   roles: [],
   principals: [],
   encryptions: [],
+  aws: [],
   problems: [],
 });
 

@@ -33,8 +33,8 @@ describe('the SDK port against the loopback fake', () => {
   it('reads S3 Tables over the REST-JSON routes', async () => {
     const { fake, port } = await start();
     const buckets = await port.listTableBuckets('us-east-2');
-    // The Region's buckets only: analytics-replica is in us-west-2.
-    expect(buckets.map((b) => b.name)).toEqual(['sales', 'analytics', 'sales-replica']);
+    // The Region's buckets of the caller's account: not analytics-replica (us-west-2) nor sales-replica.
+    expect(buckets.map((b) => b.name)).toEqual(['sales', 'analytics']);
     expect(buckets[0]).toMatchObject({ arn: SALES, ownerAccountId: '111122223333', type: 'customer' });
     expect(buckets[0]?.createdAt).toBe('2026-09-01T10:00:00.000Z');
 
@@ -93,9 +93,9 @@ describe('the SDK port against the loopback fake', () => {
 
   it('follows continuation tokens', async () => {
     const { fake, port } = await start(ACCOUNT, { pageSize: 1 });
-    expect((await port.listTableBuckets('us-east-2')).length).toBe(3);
+    expect((await port.listTableBuckets('us-east-2')).length).toBe(2);
     expect((await port.listTables(SALES)).length).toBe(2);
-    expect(fake.counts().get('s3tables:ListTableBuckets')).toBe(3);
+    expect(fake.counts().get('s3tables:ListTableBuckets')).toBe(2);
     expect(fake.counts().get('s3tables:ListTables')).toBe(2);
   });
 

@@ -62,7 +62,10 @@ class Sdk implements SdkPort {
       ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
       // Adaptive: retries throttling with backoff and slows the client down while it lasts.
       retryMode: 'adaptive',
-      maxAttempts: options.maxAttempts ?? DEFAULT_ATTEMPTS,
+      // AWS_MAX_ATTEMPTS (or max_attempts in the profile) wins over the default when set.
+      ...(options.maxAttempts !== undefined || !process.env['AWS_MAX_ATTEMPTS']
+        ? { maxAttempts: options.maxAttempts ?? DEFAULT_ATTEMPTS }
+        : {}),
     };
   }
 

@@ -13,6 +13,7 @@ import type { Path } from '../model.js';
 import { describeType, isObject, pathLabel } from '../values.js';
 import { cloudformation, isTemplate } from './cloudformation.js';
 import { isPlan, terraform } from './terraform.js';
+import { classifyAws } from './aws.js';
 
 type Obj = Record<string, unknown>;
 
@@ -31,6 +32,8 @@ export function classify(file: SourceFile, value: unknown, shape: ShapeSink = ()
   // Infrastructure code: the same documents, from a template or a plan.
   if (isTemplate(value)) return cloudformation(file, value);
   if (isPlan(value)) return terraform(file, value);
+  const aws = classifyAws(file, value);
+  if (aws) return [aws];
 
   if (has(value, 'configuration') && (has(value, 'tableArn') || has(value, 'tableBucketARN'))) {
     const table = has(value, 'tableArn');

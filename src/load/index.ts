@@ -222,6 +222,7 @@ function addText(model: Documents, file: SourceFile): boolean {
     else if (doc.kind === 'role') model.roles.push(doc);
     else if (doc.kind === 'encryption') model.encryptions.push(doc);
     else if (doc.kind === 'principal') model.principals.push(doc);
+    else if (doc.kind === 'aws') model.aws.push(doc);
   }
   return true;
 }

@@ -1,0 +1,192 @@
+// `s3tables-lint audit` and `s3tables-lint dry-run`: the commands that call AWS. The CLI imports this
+// module only for them; the SDK itself is imported inside createSdkPort.
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
+import { lint, lintTexts, TOOL, type LintResult } from '../lint.js';
+import { github } from '../reporters/github.js';
+import { json } from '../reporters/json.js';
+import { sarif } from '../reporters/sarif.js';
+import { text, useColor } from '../reporters/text.js';
+import { atLeast, type Level } from '../rule.js';
+import { runAudit, type AuditFile } from './audit.js';
+import { AwsError, type PortOptions } from './port.js';
+import type { SdkPort } from './sdk.js';
+
+export const AWS_HELP = `Usage: s3tables-lint audit [--region R]... [--save DIR] [options]
+       s3tables-lint dry-run [options] <paths...>
+
+audit reads the account's table buckets, their replication configurations, tables, replication
+status, the roles the configurations name and the destinations' policies and encryption, and lints
+all of it. dry-run checks the replication configurations in <paths> against the account, read-only.
+
+AWS options:
+      --region <region>             Region to read (audit: repeatable; default: the SDK's, e.g.
+                                    AWS_REGION or the profile's)
+      --profile <name>              shared config profile (default: the SDK's credential chain)
+      --endpoint-url <url>          send every call to this endpoint (also AWS_ENDPOINT_URL)
+      --concurrency <n>             AWS calls in flight at once (default: 16)
+      --save <dir>                  audit: write what was read under <dir>/<account>/<region>/...
+                                    (a new or empty directory) and lint those files
+Output options as for the main command: -f/--format, -o/--output, --fail-on, --rule, --skip,
+--no-color.
+`;
+
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+export const DEFAULT_CONCURRENCY = 16;
+
+type Values = ReturnType<typeof parse>['values'];
+
+/** Runs `audit` or `dry-run`; returns the exit code. */
+export async function awsCommand(command: 'audit' | 'dry-run', argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    process.stdout.write(AWS_HELP);
+    return 0;
+  }
+  const format = oneOf(values.format ?? 'text', FORMATS, '--format');
+  const failOn = oneOf(values['fail-on'] ?? 'error', ['error', 'warning', 'note'] as const, '--fail-on');
+  const concurrency = Number(values.concurrency ?? DEFAULT_CONCURRENCY);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+    throw new UsageError(`--concurrency must be a whole number from 1 to 256; got "${values.concurrency}"`);
+  const regions = [...new Set(values.region ?? [])];
+  for (const r of regions)
+    if (!/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(r)) throw new UsageError(`--region: not a Region name: "${r}"`);
+  const endpoint = values['endpoint-url'];
+  if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint))
+    throw new UsageError(`--endpoint-url must be an http(s) URL; got "${endpoint}"`);
+
+  let result: LintResult;
+  if (command === 'audit') {
+    if (positionals.length > 0) throw new UsageError('audit takes no paths (see s3tables-lint audit --help)');
+    const save = values.save === undefined ? undefined : resolve(values.save);
+    if (save !== undefined && existsSync(save) && readdirSync(save).length > 0)
+      throw new UsageError(
+        `--save ${values.save}: the directory is not empty; an audit writes into a new or empty one`,
+      );
+    const port = await connect(values, regions[0]);
+    try {
+      const region = regions.length > 0 ? regions : [await needRegion(port)];
+      const progress = progressLine(process.stderr.isTTY === true);
+      const audit = await runAudit(port, {
+        regions: region,
+        concurrency,
+        tool: `${TOOL.name} ${TOOL.version}`,
+        progress: progress.update,
+      }).catch(fatal);
+      progress.end();
+      result = save
+        ? await lint(write(save, audit.files), { rule: values.rule ?? [], skip: values.skip ?? [] })
+        : await lintTexts(virtual(audit.files), { rule: values.rule ?? [], skip: values.skip ?? [] });
+      if (save) result.notes.push(`saved ${audit.files.length} documents under ${values.save}`);
+    } finally {
+      port.close();
+    }
+  } else {
+    throw new UsageError('dry-run is not available yet');
+  }
+  for (const note of result.notes) process.stderr.write(`s3tables-lint: ${note}\n`);
+  const color = useColor({
+    noColor: values['no-color'] === true,
+    env: process.env,
+    isTTY: process.stdout.isTTY === true,
+    toFile: values.output !== undefined,
+  });
+  const out =
+    format === 'json'
+      ? json(result)
+      : format === 'sarif'
+        ? sarif(result)
+        : format === 'github'
+          ? github(result)
+          : text(result, { color });
+  if (values.output) writeFileSync(values.output, out);
+  else process.stdout.write(out);
+  if (result.crashed) return 2;
+  return result.findings.some((f) => atLeast(f.level, failOn as Level)) ? 1 : 0;
+}
+
+async function connect(values: Values, region: string | undefined): Promise<SdkPort> {
+  const { createSdkPort } = await import('./sdk.js');
+  const options: PortOptions = {};
+  if (region) options.region = region;
+  if (values.profile !== undefined) options.profile = values.profile;
+  if (values['endpoint-url'] !== undefined) options.endpoint = values['endpoint-url'];
+  return createSdkPort(options);
+}
+
+async function needRegion(port: SdkPort): Promise<string> {
+  const region = await port.defaultRegion();
+  if (!region) throw new UsageError('no Region: give --region, or set AWS_REGION or a region in the profile');
+  return region;
+}
+
+/** An AWS failure that stops the whole run (no identity, no credentials): one line, exit 2. */
+function fatal(cause: unknown): never {
+  if (cause instanceof AwsError)
+    throw new UsageError(`cannot read AWS: ${cause.operation} failed: ${cause.code}: ${cause.message}`);
+  const message = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+  throw new UsageError(`cannot read AWS: ${message}`);
+}
+
+/** Writes the audit's documents under dir; returns their paths. Never overwrites a file. */
+function write(dir: string, files: readonly AuditFile[]): string[] {
+  return files.map((f) => {
+    const path = join(dir, ...f.path.split('/'));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${JSON.stringify(f.value, null, 2)}\n`, { flag: 'wx' });
+    return path;
+  });
+}
+
+/** Without --save: stable logical names. */
+const virtual = (files: readonly AuditFile[]) =>
+  files.map((f) => ({ name: `aws://${f.path}`, text: `${JSON.stringify(f.value, null, 2)}\n` }));
+
+/** "N/M AWS calls" on stderr, on a terminal only. */
+function progressLine(tty: boolean): { update?: (done: number, started: number) => void; end: () => void } {
+  if (!tty) return { end: () => {} };
+  let last = 0;
+  return {
+    update: (done, started) => {
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      process.stderr.write(`\rs3tables-lint: ${done}/${started} AWS calls`);
+    },
+    end: () => process.stderr.write('\r\u001b[K'),
+  };
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        region: { type: 'string', multiple: true },
+        profile: { type: 'string' },
+        'endpoint-url': { type: 'string' },
+        concurrency: { type: 'string' },
+        save: { type: 'string' },
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        'fail-on': { type: 'string' },
+        rule: { type: 'string', multiple: true },
+        skip: { type: 'string', multiple: true },
+        'no-color': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message.split('. ')[0] : String(cause);
+    throw new UsageError(`${message} (see --help)`);
+  }
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+}

@@ -1,0 +1,230 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { READ_OPERATIONS } from '../src/aws/port.js';
+import { FakeAws, loadWorld, runCli, type FakeOptions, type World } from './helpers/fake-aws.js';
+import { cli } from './helpers/cli.js';
+import { ROOT } from './helpers/cases.js';
+
+const ACCOUNT = loadWorld(join(ROOT, 'fixtures/aws/account'));
+const REPLICA = 'arn:aws:s3tables:us-east-2:444455556666:bucket/sales-replica';
+
+let fake: FakeAws | undefined;
+const temps: string[] = [];
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+  for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true });
+});
+
+const temp = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 's3tables-lint-audit-'));
+  temps.push(dir);
+  return dir;
+};
+
+async function audit(
+  args: string[] = [],
+  world: World = ACCOUNT,
+  options: FakeOptions = {},
+  env: NodeJS.ProcessEnv = {},
+) {
+  fake = await FakeAws.start(world, options);
+  const run = await runCli(['audit', '--region', 'us-east-2', '--endpoint-url', fake.url, ...args], { env });
+  return { ...run, fake };
+}
+
+/** `file:line:col level rule message` lines without the file names (they differ between modes). */
+const findings = (stdout: string): string[] =>
+  stdout
+    .split('\n')
+    .filter((l) => / (error|warning|note) [a-z-]+ /.test(l))
+    .map((l) => l.replace(/^\S+ /, '').replace(/as of [0-9TZ:.-]+/, 'as of <audit time>'))
+    .sort();
+
+describe('s3tables-lint audit against the loopback fake', () => {
+  it('reads the account, lints what it read, and reports live failures', async () => {
+    const { status, stdout, stderr, fake } = await audit();
+    expect(stderr).toBe('');
+    expect(status).toBe(1);
+    // The failed table, with AWS's own failure message.
+    expect(stdout).toMatch(
+      /aws:\/\/111122223333\/us-east-2\/buckets\/sales\/tables\/retail\/events\/replication-status\.json:\d+:\d+ error replication-status .*failed: "Access denied: the replication role cannot call s3tables:CreateTable/,
+    );
+    // Never completed: a note.
+    expect(stdout).toMatch(
+      /clicks\/replication-status\.json:\d+:\d+ note replication-status .* pending and has never completed/,
+    );
+    // The role a table-level configuration names does not exist: located on that configuration's role.
+    expect(stdout).toMatch(
+      /aws:\/\/111122223333\/us-east-2\/buckets\/analytics\/tables\/web\/clicks\/replication\.json:5:13 error aws-resource-missing role AnalyticsReplicationRole does not exist/,
+    );
+    // The offline rules ran on the fetched role: the destination's KMS key is not granted.
+    expect(stdout).toMatch(
+      /aws:\/\/111122223333\/iam\/roles\.json:\d+:\d+ warning kms-permissions role S3TablesReplicationRole/,
+    );
+    // A completed table is not a finding.
+    expect(stdout).not.toContain('tbl-orders-0001 to');
+
+    // Reads only, each resource once.
+    const allowed = new Set<string>(READ_OPERATIONS);
+    expect(fake.requests.filter((r) => !allowed.has(r.action))).toEqual([]);
+    const keys = fake.requests.map((r) => `${r.action} ${r.resource}`);
+    expect(keys.length).toBe(new Set(keys).size);
+    // Replicas (managed by the service) are not asked for a configuration of their own.
+    expect(keys.some((k) => k.includes('tbl-orders-r001'))).toBe(false);
+  });
+
+  it('--save writes the documents per account and Region, and the main command lints them unchanged', async () => {
+    const dir = temp();
+    const { status, stdout, stderr } = await audit(['--save', dir]);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/saved \d+ documents under/);
+    const expected = [
+      '111122223333/audit.json',
+      '111122223333/iam/roles.json',
+      '111122223333/us-east-2/buckets/sales/replication.json',
+      '111122223333/us-east-2/buckets/sales/encryption.json',
+      '111122223333/us-east-2/buckets/sales/tables/retail/events/replication-status.json',
+      '111122223333/us-east-2/buckets/analytics/tables/web/clicks/replication.json',
+      '444455556666/us-east-2/buckets/sales-replica/policy.json',
+      '444455556666/us-east-2/buckets/sales-replica/encryption.json',
+    ];
+    for (const f of expected) expect(existsSync(join(dir, f)), f).toBe(true);
+    // The AWS CLI shapes: a Put request with the current version token, decoded policies.
+    const replication = JSON.parse(readFileSync(join(dir, expected[2] as string), 'utf8'));
+    expect(replication).toMatchObject({
+      tableBucketARN: 'arn:aws:s3tables:us-east-2:111122223333:bucket/sales',
+      versionToken: 'bucket-v7',
+    });
+    const roles = JSON.parse(readFileSync(join(dir, expected[1] as string), 'utf8'));
+    expect(roles.RoleDetailList[0].AssumeRolePolicyDocument.Statement[0].Principal.Service).toBe(
+      'replication.s3tables.amazonaws.com',
+    );
+    expect(roles.RoleDetailList[0].PermissionsBoundary.PermissionsBoundaryArn).toMatch(
+      /ReplicationBoundary$/,
+    );
+    expect(roles.Policies.map((p: { PolicyName: string }) => p.PolicyName)).toEqual([
+      'ReplicationBoundary',
+      'ReplicationMonitoring',
+    ]);
+    // Findings point at the saved files.
+    expect(stdout).toContain(
+      `${dir}/111122223333/us-east-2/buckets/sales/tables/retail/events/replication-status.json`.replace(
+        `${dir}/`,
+        '',
+      ),
+    );
+
+    // Offline, later: the same findings, no AWS.
+    const offline = cli([dir]);
+    expect(offline.status).toBe(1);
+    expect(findings(offline.stdout)).toEqual(findings(stdout));
+  });
+
+  it('refuses a --save directory that is not empty (it never overwrites)', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'keep.json'), '{}');
+    const { status, stderr, fake } = await audit(['--save', dir]);
+    expect(status).toBe(2);
+    expect(stderr).toBe(
+      `s3tables-lint: --save ${dir}: the directory is not empty; an audit writes into a new or empty one\n`,
+    );
+    expect(fake.requests).toEqual([]);
+    expect(readFileSync(join(dir, 'keep.json'), 'utf8')).toBe('{}');
+  });
+
+  it('reports AccessDenied and lasting throttling per resource and goes on', async () => {
+    const world: World = {
+      ...ACCOUNT,
+      faults: [
+        { action: 's3tables:GetTableBucketPolicy', resource: REPLICA, status: 403 },
+        { action: 'iam:GetRolePolicy', status: 429 },
+      ],
+    };
+    // AWS_MAX_ATTEMPTS (read by the SDK) keeps the lasting throttling short.
+    const { status, stdout } = await audit(['--concurrency', '4'], world, {}, { AWS_MAX_ATTEMPTS: '2' });
+    expect(status).toBe(1);
+    expect(stdout).toMatch(
+      /aws:\/\/111122223333\/audit\.json:\d+:\d+ warning aws-read-error GetTableBucketPolicy on arn:aws:s3tables:us-east-2:444455556666:bucket\/sales-replica was denied \(AccessDeniedException\), so it was not checked; allow s3tables:GetTableBucketPolicy/,
+    );
+    expect(stdout).toMatch(
+      /warning aws-read-error GetRolePolicy on S3TablesReplicationRole\/S3TablesReplication was still throttled/,
+    );
+    // Everything else was still read and linted.
+    expect(stdout).toMatch(/error replication-status/);
+    expect(stdout).toMatch(/error aws-resource-missing/);
+  }, 60_000);
+
+  it('survives 10% throttled responses with the same findings', async () => {
+    const clean = await audit();
+    await fake?.close();
+    const throttled = await audit([], ACCOUNT, { throttleRate: 0.1, seed: 7 });
+    expect(throttled.fake.requests.some((r) => r.status === 429 || r.status === 400)).toBe(true);
+    expect(findings(throttled.stdout)).toEqual(findings(clean.stdout));
+  }, 60_000);
+
+  it('stops with one line when the caller cannot be identified', async () => {
+    const world: World = { ...ACCOUNT, faults: [{ action: 'sts:GetCallerIdentity', status: 403 }] };
+    const { status, stdout, stderr } = await audit([], world);
+    expect(status).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^s3tables-lint: cannot read AWS: GetCallerIdentity failed: AccessDenied: .*\n$/);
+  });
+
+  it('rejects bad flags with a usage error before calling AWS', async () => {
+    for (const [args, message] of [
+      [['--concurrency', '0'], '--concurrency must be a whole number from 1 to 256; got "0"'],
+      [['--region', 'mars'], '--region: not a Region name: "mars"'],
+      [['x.json'], 'audit takes no paths (see s3tables-lint audit --help)'],
+    ] as const) {
+      const { status, stderr, fake } = await audit([...args]);
+      expect(status).toBe(2);
+      expect(stderr).toBe(`s3tables-lint: ${message}\n`);
+      expect(fake.requests).toEqual([]);
+      await fake.close();
+    }
+  });
+});
+
+describe('the offline path loads no AWS SDK code', () => {
+  const trace = (): string => {
+    const dir = temp();
+    mkdirSync(dir, { recursive: true });
+    return join(dir, 'trace.txt');
+  };
+  const hook = ['--import', join(ROOT, 'test/helpers/trace-imports.mjs')];
+
+  it('linting files resolves no @aws-sdk module; an audit does (the trace works)', async () => {
+    const offline = trace();
+    const run = await runCli([join(ROOT, 'examples/bucket-level-cross-account')], {
+      execArgv: hook,
+      env: { S3TABLES_LINT_TRACE: offline },
+    });
+    expect(run.status).toBe(0);
+    expect(existsSync(offline) ? readFileSync(offline, 'utf8') : '').toBe('');
+
+    const live = trace();
+    fake = await FakeAws.start(ACCOUNT);
+    const audited = await runCli(['audit', '--region', 'us-east-2', '--endpoint-url', fake.url], {
+      execArgv: hook,
+      env: { S3TABLES_LINT_TRACE: live },
+    });
+    expect(audited.status).toBe(1);
+    expect(readFileSync(live, 'utf8')).toContain('@aws-sdk/client-s3tables');
+  });
+
+  it('the bundle imports the SDK only with import()', () => {
+    const bundle = readFileSync(join(ROOT, 'dist/cli.js'), 'utf8');
+    expect(bundle).not.toMatch(/^\s*import\s[^;]*from\s*["']@aws-sdk\//m);
+    expect(bundle).not.toMatch(/require\(["']@aws-sdk\//);
+    expect(bundle).toMatch(/import\(["']@aws-sdk\/client-s3tables["']\)/);
+  });
+
+  it('keeps the SDK Node version warning out of the output', async () => {
+    fake = await FakeAws.start(ACCOUNT);
+    const run = await runCli(['audit', '--region', 'us-east-2', '--endpoint-url', fake.url]);
+    expect(run.stderr).not.toMatch(/NodeVersionSupportWarning|AWS SDK for JavaScript/);
+  });
+});
