@@ -2,6 +2,7 @@ import type { Rule } from '../src/rule.js';
 import awsReadError from './aws-read-error.js';
 import awsResourceMissing from './aws-resource-missing.js';
 import callerPermissions from './caller-permissions.js';
+import callerSimulation from './caller-simulation.js';
 import conditionKey from './condition-key.js';
 import conditionOperator from './condition-operator.js';
 import destinationBucketPolicy from './destination-bucket-policy.js';
@@ -30,12 +31,14 @@ import tableBucketArn from './table-bucket-arn.js';
 import unknownAction from './unknown-action.js';
 import unknownDocument from './unknown-document.js';
 import unusedSuppression from './unused-suppression.js';
+import versionToken from './version-token.js';
 
 /** Every built-in rule, sorted by id. The registry test keeps this, rules/*.ts, fixtures and the README in step. */
 const rules: readonly Rule[] = [
   awsReadError,
   awsResourceMissing,
   callerPermissions,
+  callerSimulation,
   conditionKey,
   conditionOperator,
   destinationBucketPolicy,
@@ -64,6 +67,7 @@ const rules: readonly Rule[] = [
   unknownAction,
   unknownDocument,
   unusedSuppression,
+  versionToken,
 ];
 
 export default rules;

@@ -4,13 +4,20 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
-import { lint, lintTexts, TOOL, type LintResult } from '../lint.js';
+import { selectRules } from '../engine.js';
+import { lint, lintModel, lintTexts, TOOL, type LintResult } from '../lint.js';
+import { linkReplication } from '../link.js';
+import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../load/files.js';
+import { load, loadTexts } from '../load/index.js';
+import type { Model } from '../model.js';
+import registry from '../../rules/index.js';
 import { github } from '../reporters/github.js';
 import { json } from '../reporters/json.js';
 import { sarif } from '../reporters/sarif.js';
 import { text, useColor } from '../reporters/text.js';
 import { atLeast, type Level } from '../rule.js';
 import { runAudit, type AuditFile } from './audit.js';
+import { runDryRun } from './dryrun.js';
 import { AwsError, type PortOptions } from './port.js';
 import type { SdkPort } from './sdk.js';
 
@@ -84,7 +91,35 @@ export async function awsCommand(command: 'audit' | 'dry-run', argv: string[]): 
       port.close();
     }
   } else {
-    throw new UsageError('dry-run is not available yet');
+    if (values.save !== undefined) throw new UsageError('--save goes with audit');
+    if (positionals.length === 0)
+      throw new UsageError(
+        'dry-run takes the replication configurations to check (see s3tables-lint dry-run --help)',
+      );
+    const cwd = process.cwd();
+    const { model, notes } = load(positionals, { cwd, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE });
+    if (model.replications.length === 0)
+      throw new UsageError(`no replication configuration in ${positionals.join(' ')} to check against AWS`);
+    const rules = selectRules(registry, { rule: values.rule ?? [], skip: values.skip ?? [] });
+    let port = await connect(values, regions[0]);
+    if (regions.length === 0 && !(await port.defaultRegion())) {
+      // S3 Tables calls use the Region of each ARN; STS and IAM need one to sign with.
+      port.close();
+      port = await connect(values, regionOfInputs(model) ?? 'us-east-1');
+    }
+    try {
+      const progress = progressLine(process.stderr.isTTY === true);
+      const dry = await runDryRun(port, model, {
+        concurrency,
+        tool: `${TOOL.name} ${TOOL.version}`,
+        progress: progress.update,
+      }).catch(fatal);
+      progress.end();
+      result = await lintModel(withFetched(model, dry.files, dry.roles), rules, { cwd });
+      result.notes.push(...notes, ...dry.notes);
+    } finally {
+      port.close();
+    }
   }
   for (const note of result.notes) process.stderr.write(`s3tables-lint: ${note}\n`);
   const color = useColor({
@@ -189,4 +224,42 @@ function parse(argv: string[]) {
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${value}"`);
+}
+
+/**
+ * The inputs plus what the dry run read. A role read from AWS replaces the inputs' documents of
+ * that role: the account's real trust and permissions policies are what replication will use.
+ */
+function withFetched(model: Model, files: readonly AuditFile[], roles: readonly string[]): Model {
+  const fetched = loadTexts(virtual(files));
+  const replaced = new Set(roles);
+  const isReplaced = (name: string | undefined, arn: string | undefined): boolean =>
+    (name !== undefined && replaced.has(name)) ||
+    (arn !== undefined && replaced.has(arn.split('/').pop() ?? ''));
+  const kept = {
+    roles: model.roles.filter((r) => !isReplaced(r.name, r.arn)),
+    policies: model.policies.filter(
+      (p) => !(p.owner?.kind === 'role' && isReplaced(p.owner.name, p.owner.arn)),
+    ),
+  };
+  return {
+    ...model,
+    files: [...model.files, ...fetched.files],
+    replications: [...model.replications, ...fetched.replications],
+    policies: [...kept.policies, ...fetched.policies],
+    roles: [...kept.roles, ...fetched.roles],
+    principals: [...model.principals, ...fetched.principals],
+    encryptions: [...model.encryptions, ...fetched.encryptions],
+    aws: [...model.aws, ...fetched.aws],
+    problems: [...model.problems, ...fetched.problems],
+  };
+}
+
+/** A Region to sign STS and IAM calls with when none is configured: the first source's. */
+function regionOfInputs(model: Model): string | undefined {
+  for (const doc of model.replications) {
+    const region = linkReplication(doc).source?.bucket.region;
+    if (region) return region;
+  }
+  return undefined;
 }

@@ -1,0 +1,76 @@
+import { linkReplication } from '../src/link.js';
+import { recordOf } from '../src/load/aws.js';
+import { PAGES } from '../src/permissions.js';
+import { defineRule } from '../src/rule.js';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** "role R, destinations A, B" of a configuration, for messages. */
+function describe(configuration: unknown): string {
+  if (!isObj(configuration)) return 'a configuration';
+  const rules = Array.isArray(configuration['rules']) ? configuration['rules'] : [];
+  const destinations = rules.flatMap((r: unknown) =>
+    isObj(r) && Array.isArray(r['destinations'])
+      ? r['destinations'].map((d: unknown) => (isObj(d) ? String(d['destinationTableBucketARN']) : '?'))
+      : [],
+  );
+  return `role ${String(configuration['role'])}, destinations ${destinations.join(', ') || 'none'}`;
+}
+
+export default defineRule({
+  id: 'version-token',
+  description:
+    "A replication PUT's versionToken must be the current configuration's; without one it overwrites whatever is there.",
+  level: 'error',
+  helpUri: PAGES.putBucket,
+  seeAlso: [PAGES.putTable],
+  requiresAws: true,
+  check({ model, report }) {
+    for (const aws of model.aws) {
+      const r = aws.form === 'dry-run' ? recordOf(aws) : undefined;
+      if (!r || !('current' in r.record)) continue; // the current configuration could not be read
+      const current = r.record['current'];
+      const input = model.replications.find(
+        (d) =>
+          d.form === 'put-request' &&
+          d.file.name === r.record['input'] &&
+          linkReplication(d).source?.arn === r.record['source'],
+      );
+      if (!input || !isObj(input.data)) continue;
+      const source = String(r.record['source']);
+      const given = input.data['versionToken'];
+      const get = input.sourceKey === 'tableArn' ? 'get-table-replication' : 'get-table-bucket-replication';
+      if (current === null) {
+        if (typeof given === 'string')
+          report({
+            doc: input,
+            path: ['versionToken'],
+            level: 'warning',
+            message: `${source} has no replication configuration yet, but the request carries versionToken "${given}", which no configuration has; remove it`,
+          });
+        continue;
+      }
+      if (!isObj(current)) continue;
+      const token = String(current['versionToken']);
+      if (given === token) continue;
+      const now = describe(current['configuration']);
+      if (given === undefined) {
+        report({
+          doc: input,
+          path: [input.sourceKey ?? 'configuration'],
+          level: 'warning',
+          message: `${source} already has a replication configuration (${now}); this PUT has no versionToken and replaces it whatever it is by then; add "versionToken": "${token}" so that it fails if the configuration changes meanwhile`,
+          fix: { description: 'the current configuration\'s version token, as "versionToken"', value: token },
+        });
+        continue;
+      }
+      report({
+        doc: input,
+        path: ['versionToken'],
+        message: `versionToken "${String(given)}" is not the current one ("${token}"): the configuration changed since it was read (now ${now}), so the PUT would be refused; read it again (aws s3tables ${get}), merge, and use the new token`,
+        fix: { description: 'the current version token', value: token },
+      });
+    }
+  },
+});
