@@ -3,6 +3,7 @@
 // listed in SECTIONS. Flags: --runs N (default 11), --only <name> (repeatable).
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import aws from './aws.mjs';
 import coldStart from './cold-start.mjs';
 import evaluator from './evaluator.mjs';
 import iac from './iac.mjs';
@@ -12,7 +13,7 @@ import pathological from './pathological.mjs';
 import setups from './setups.mjs';
 import statements from './statements.mjs';
 
-const SECTIONS = [coldStart, manyPolicies, setups, statements, evaluator, pathological, iac];
+const SECTIONS = [coldStart, manyPolicies, setups, statements, evaluator, pathological, iac, aws];
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '11' }, only: { type: 'string', multiple: true } },
@@ -30,7 +31,7 @@ console.log(
 let missed = 0;
 for (const section of chosen) {
   console.log(`## ${section.title}`);
-  const result = section.run({ runs });
+  const result = await section.run({ runs });
   if (result.note) console.log(result.note);
   const width = Math.max(...result.rows.map((r) => r[0].length));
   for (const [label, time, rss] of result.rows)

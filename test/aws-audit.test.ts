@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { READ_OPERATIONS } from '../src/aws/port.js';
-import { FakeAws, loadWorld, runCli, type FakeOptions, type World } from './helpers/fake-aws.js';
+import { FakeAws, loadWorld, type FakeOptions, type World } from './helpers/fake-aws.js';
+import { runCli } from './helpers/run-cli.js';
 import { cli } from './helpers/cli.js';
 import { ROOT } from './helpers/cases.js';
 

@@ -33,7 +33,7 @@ AWS options:
                                     AWS_REGION or the profile's)
       --profile <name>              shared config profile (default: the SDK's credential chain)
       --endpoint-url <url>          send every call to this endpoint (also AWS_ENDPOINT_URL)
-      --concurrency <n>             AWS calls in flight at once (default: 16)
+      --concurrency <n>             AWS calls in flight at once (default: 32)
       --save <dir>                  audit: write what was read under <dir>/<account>/<region>/...
                                     (a new or empty directory) and lint those files
 Output options as for the main command: -f/--format, -o/--output, --fail-on, --rule, --skip,
@@ -41,7 +41,7 @@ Output options as for the main command: -f/--format, -o/--output, --fail-on, --r
 `;
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
-export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_CONCURRENCY = 32;
 
 type Values = ReturnType<typeof parse>['values'];
 

@@ -60,8 +60,10 @@ class Sdk implements SdkPort {
       ...(options.profile !== undefined ? { profile: options.profile } : {}),
       ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
       ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-      // Adaptive: retries throttling with backoff and slows the client down while it lasts.
-      retryMode: 'adaptive',
+      // Retries (throttling included) are the SDK's: its standard mode (exponential backoff with
+      // jitter) unless AWS_RETRY_MODE or the profile's retry_mode says otherwise. Adaptive mode
+      // also rate-limits the whole client after each throttle; under throttling that is not
+      // caused by load (10% of answers in the bench) it slows an audit from seconds to minutes.
       // AWS_MAX_ATTEMPTS (or max_attempts in the profile) wins over the default when set.
       ...(options.maxAttempts !== undefined || !process.env['AWS_MAX_ATTEMPTS']
         ? { maxAttempts: options.maxAttempts ?? DEFAULT_ATTEMPTS }

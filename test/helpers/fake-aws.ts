@@ -2,13 +2,10 @@
 // STS (query protocol, XML answers). The real SDK clients talk to it through `endpoint`; it records
 // every request, and can add latency, throttle a share of requests, and answer chosen calls with
 // 403, 404 or 429.
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CLI } from './cli.js';
-import { ROOT } from './cases.js';
 
 export interface FakeTable {
   namespace: string;
@@ -624,35 +621,4 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** Runs the built CLI without blocking this process (the fake answers from it). */
-export function runCli(
-  args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; execArgv?: string[] } = {},
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...(options.execArgv ?? []), CLI, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: {
-        // Only what the SDK's chain needs, so no real profile or credentials are ever used.
-        PATH: process.env['PATH'] ?? '',
-        HOME: '/nonexistent',
-        AWS_CONFIG_FILE: '/nonexistent',
-        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-        NO_COLOR: '1',
-        ...options.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
-  });
 }
