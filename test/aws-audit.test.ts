@@ -9,7 +9,7 @@ import { cli } from './helpers/cli.js';
 import { ROOT } from './helpers/cases.js';
 
 const ACCOUNT = loadWorld(join(ROOT, 'fixtures/aws/account'));
-const REPLICA = 'arn:aws:s3tables:us-east-2:444455556666:bucket/sales-replica';
+const REPLICA = 'arn:aws:s3tables:us-east-2:222233334444:bucket/sales-replica';
 
 let fake: FakeAws | undefined;
 const temps: string[] = [];
@@ -51,7 +51,7 @@ describe('s3tables-lint audit against the loopback fake', () => {
     expect(status).toBe(1);
     // The failed table, with AWS's own failure message.
     expect(stdout).toMatch(
-      /aws:\/\/111122223333\/us-east-2\/buckets\/sales\/tables\/retail\/events\/replication-status\.json:\d+:\d+ error replication-status .*failed: "Access denied: the replication role cannot call s3tables:CreateTable/,
+      /aws:\/\/777788889999\/us-east-2\/buckets\/sales\/tables\/retail\/events\/replication-status\.json:\d+:\d+ error replication-status .*failed: "Access denied: the replication role cannot call s3tables:CreateTable/,
     );
     // Never completed: a note.
     expect(stdout).toMatch(
@@ -59,11 +59,11 @@ describe('s3tables-lint audit against the loopback fake', () => {
     );
     // The role a table-level configuration names does not exist: located on that configuration's role.
     expect(stdout).toMatch(
-      /aws:\/\/111122223333\/us-east-2\/buckets\/analytics\/tables\/web\/clicks\/replication\.json:5:13 error aws-resource-missing role AnalyticsReplicationRole does not exist/,
+      /aws:\/\/777788889999\/us-east-2\/buckets\/analytics\/tables\/web\/clicks\/replication\.json:5:13 error aws-resource-missing role ClicksReplicationRole does not exist/,
     );
     // The offline rules ran on the fetched role: the destination's KMS key is not granted.
     expect(stdout).toMatch(
-      /aws:\/\/111122223333\/iam\/roles\.json:\d+:\d+ warning kms-permissions role S3TablesReplicationRole/,
+      /aws:\/\/777788889999\/iam\/roles\.json:\d+:\d+ warning kms-permissions role SalesReplicationRole/,
     );
     // A completed table is not a finding.
     expect(stdout).not.toContain('tbl-orders-0001 to');
@@ -83,20 +83,20 @@ describe('s3tables-lint audit against the loopback fake', () => {
     expect(status).toBe(1);
     expect(stderr).toMatch(/saved \d+ documents under/);
     const expected = [
-      '111122223333/audit.json',
-      '111122223333/iam/roles.json',
-      '111122223333/us-east-2/buckets/sales/replication.json',
-      '111122223333/us-east-2/buckets/sales/encryption.json',
-      '111122223333/us-east-2/buckets/sales/tables/retail/events/replication-status.json',
-      '111122223333/us-east-2/buckets/analytics/tables/web/clicks/replication.json',
-      '444455556666/us-east-2/buckets/sales-replica/policy.json',
-      '444455556666/us-east-2/buckets/sales-replica/encryption.json',
+      '777788889999/audit.json',
+      '777788889999/iam/roles.json',
+      '777788889999/us-east-2/buckets/sales/replication.json',
+      '777788889999/us-east-2/buckets/sales/encryption.json',
+      '777788889999/us-east-2/buckets/sales/tables/retail/events/replication-status.json',
+      '777788889999/us-east-2/buckets/analytics/tables/web/clicks/replication.json',
+      '222233334444/us-east-2/buckets/sales-replica/policy.json',
+      '222233334444/us-east-2/buckets/sales-replica/encryption.json',
     ];
     for (const f of expected) expect(existsSync(join(dir, f)), f).toBe(true);
     // The AWS CLI shapes: a Put request with the current version token, decoded policies.
     const replication = JSON.parse(readFileSync(join(dir, expected[2] as string), 'utf8'));
     expect(replication).toMatchObject({
-      tableBucketARN: 'arn:aws:s3tables:us-east-2:111122223333:bucket/sales',
+      tableBucketARN: 'arn:aws:s3tables:us-east-2:777788889999:bucket/sales',
       versionToken: 'bucket-v7',
     });
     const roles = JSON.parse(readFileSync(join(dir, expected[1] as string), 'utf8'));
@@ -112,7 +112,7 @@ describe('s3tables-lint audit against the loopback fake', () => {
     ]);
     // Findings point at the saved files.
     expect(stdout).toContain(
-      `${dir}/111122223333/us-east-2/buckets/sales/tables/retail/events/replication-status.json`.replace(
+      `${dir}/777788889999/us-east-2/buckets/sales/tables/retail/events/replication-status.json`.replace(
         `${dir}/`,
         '',
       ),
@@ -148,10 +148,10 @@ describe('s3tables-lint audit against the loopback fake', () => {
     const { status, stdout } = await audit(['--concurrency', '4'], world, {}, { AWS_MAX_ATTEMPTS: '2' });
     expect(status).toBe(1);
     expect(stdout).toMatch(
-      /aws:\/\/111122223333\/audit\.json:\d+:\d+ warning aws-read-error GetTableBucketPolicy on arn:aws:s3tables:us-east-2:444455556666:bucket\/sales-replica was denied \(AccessDeniedException\), so it was not checked; allow s3tables:GetTableBucketPolicy/,
+      /aws:\/\/777788889999\/audit\.json:\d+:\d+ warning aws-read-error GetTableBucketPolicy on arn:aws:s3tables:us-east-2:222233334444:bucket\/sales-replica was denied \(AccessDeniedException\), so it was not checked; allow s3tables:GetTableBucketPolicy/,
     );
     expect(stdout).toMatch(
-      /warning aws-read-error GetRolePolicy on S3TablesReplicationRole\/S3TablesReplication was still throttled/,
+      /warning aws-read-error GetRolePolicy on SalesReplicationRole\/S3TablesReplication was still throttled/,
     );
     // Everything else was still read and linted.
     expect(stdout).toMatch(/error replication-status/);
@@ -186,6 +186,23 @@ describe('s3tables-lint audit against the loopback fake', () => {
       expect(fake.requests).toEqual([]);
       await fake.close();
     }
+  });
+});
+
+describe('the saved audit in examples/', () => {
+  it('is linted by the main command like any input, offline', () => {
+    const r = cli(['examples/broken-account-audit']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(1);
+    const ids = r.stdout
+      .split('\n')
+      .map((l) => / (?:error|warning|note) ([a-z-]+) /.exec(l)?.[1])
+      .filter((x) => x !== undefined);
+    expect([...new Set(ids)].sort()).toEqual([
+      'aws-resource-missing',
+      'kms-permissions',
+      'replication-status',
+    ]);
   });
 });
 

@@ -38,7 +38,7 @@ describe('s3tables-lint dry-run against the loopback fake', () => {
     // The seeded PassRole Allow holds only with the context entry: no caller finding means it was sent.
     expect(of(stdout, 'current')).toEqual([]);
     // The real role was linted like a file: its KMS gap on the destination key is a warning.
-    expect(stdout).toMatch(/aws:\/\/111122223333\/iam\/roles\.json:\d+:\d+ warning kms-permissions/);
+    expect(stdout).toMatch(/aws:\/\/777788889999\/iam\/roles\.json:\d+:\d+ warning kms-permissions/);
     expect(status).toBe(0);
   });
 
@@ -55,17 +55,15 @@ describe('s3tables-lint dry-run against the loopback fake', () => {
       /warning version-token .* this PUT has no versionToken .* add "versionToken": "table-v2"/,
     );
     expect(overwrite).toMatch(
-      /:2:15 error caller-simulation denied: arn:aws:iam::111122223333:role\/ci\/Deployer calling s3tables:PutTableReplication .*none of its policies allows it/,
+      /:2:15 error caller-simulation denied: arn:aws:iam::777788889999:role\/ci\/Deployer calling s3tables:PutTableReplication .*none of its policies allows it/,
     );
     expect(overwrite).toMatch(
       /:4:13 note caller-simulation inconclusive: .* iam:PassRole .* aws:ResourceTag\/team left empty/,
     );
-    expect(overwrite).toMatch(
-      /:4:13 error aws-resource-missing role AnalyticsReplicationRole does not exist/,
-    );
+    expect(overwrite).toMatch(/:4:13 error aws-resource-missing role ClicksReplicationRole does not exist/);
     const missing = of(stdout, 'missing').join('\n');
     expect(missing).toMatch(
-      /:2:15 error aws-resource-missing arn:aws:s3tables:us-east-2:111122223333:bucket\/analytics\/table\/tbl-gone-0009 does not exist \(GetTable: NotFoundException\), so the PUT would fail/,
+      /:2:15 error aws-resource-missing arn:aws:s3tables:us-east-2:777788889999:bucket\/analytics\/table\/tbl-gone-0009 does not exist \(GetTable: NotFoundException\), so the PUT would fail/,
     );
     expect(missing).toMatch(
       /:9:42 error aws-resource-missing destination table bucket .*no-such-bucket does not exist/,
@@ -78,14 +76,14 @@ describe('s3tables-lint dry-run against the loopback fake', () => {
     const sims = fake.requests.filter((r) => r.action === 'iam:SimulatePrincipalPolicy');
     expect(sims.length).toBeGreaterThan(0);
     expect(new Set(sims.map((r) => r.resource))).toEqual(
-      new Set(['arn:aws:iam::111122223333:role/ci/Deployer']),
+      new Set(['arn:aws:iam::777788889999:role/ci/Deployer']),
     );
   });
 
   it('says the verdict is inconclusive when the caller cannot be simulated (root)', async () => {
     const world: World = {
       ...ACCOUNT,
-      caller: { Account: '111122223333', Arn: 'arn:aws:iam::111122223333:root' },
+      caller: { Account: '777788889999', Arn: 'arn:aws:iam::777788889999:root' },
     };
     const { stdout, fake } = await dryRun(['fixtures/aws/dry-run/current'], world);
     expect(of(stdout, 'current')).toEqual([
@@ -103,7 +101,7 @@ describe('s3tables-lint dry-run against the loopback fake', () => {
     };
     const { stdout } = await dryRun(['fixtures/aws/dry-run/stale'], world);
     expect(stdout).toMatch(
-      /warning aws-read-error GetTableBucketReplication on arn:aws:s3tables:us-east-2:111122223333:bucket\/sales was denied/,
+      /warning aws-read-error GetTableBucketReplication on arn:aws:s3tables:us-east-2:777788889999:bucket\/sales was denied/,
     );
     // The token could not be compared: no version-token finding, no guess.
     expect(stdout).not.toMatch(/version-token/);
@@ -123,7 +121,7 @@ describe('the AWS commands never send a mutating request', () => {
   const allowed = new Set<string>(READ_OPERATIONS);
   const faults: World['faults'] = [
     { action: 's3tables:GetTableBucketPolicy', status: 403 },
-    { action: 'iam:GetRole', resource: 'S3TablesReplicationRole', status: 404 },
+    { action: 'iam:GetRole', resource: 'SalesReplicationRole', status: 404 },
     { action: 's3tables:GetTableReplication', status: 429, times: 1 },
   ];
   const scenarios: [string, World, FakeOptions][] = [

@@ -6,8 +6,8 @@ import { FakeAws, loadWorld, TEST_CREDENTIALS, type FakeOptions, type World } fr
 import { ROOT } from './helpers/cases.js';
 
 const ACCOUNT = loadWorld(join(ROOT, 'fixtures/aws/account'));
-const SALES = 'arn:aws:s3tables:us-east-2:111122223333:bucket/sales';
-const ANALYTICS = 'arn:aws:s3tables:us-east-2:111122223333:bucket/analytics';
+const SALES = 'arn:aws:s3tables:us-east-2:777788889999:bucket/sales';
+const ANALYTICS = 'arn:aws:s3tables:us-east-2:777788889999:bucket/analytics';
 const CLICKS = `${ANALYTICS}/table/tbl-clicks-0003`;
 
 let fake: FakeAws | undefined;
@@ -35,7 +35,7 @@ describe('the SDK port against the loopback fake', () => {
     const buckets = await port.listTableBuckets('us-east-2');
     // The Region's buckets of the caller's account: not analytics-replica (us-west-2) nor sales-replica.
     expect(buckets.map((b) => b.name)).toEqual(['sales', 'analytics']);
-    expect(buckets[0]).toMatchObject({ arn: SALES, ownerAccountId: '111122223333', type: 'customer' });
+    expect(buckets[0]).toMatchObject({ arn: SALES, ownerAccountId: '777788889999', type: 'customer' });
     expect(buckets[0]?.createdAt).toBe('2026-09-01T10:00:00.000Z');
 
     const tables = await port.listTables(ANALYTICS);
@@ -47,11 +47,11 @@ describe('the SDK port against the loopback fake', () => {
     expect(await port.getTableBucketReplication(SALES)).toEqual({
       versionToken: 'bucket-v7',
       configuration: {
-        role: 'arn:aws:iam::111122223333:role/S3TablesReplicationRole',
+        role: 'arn:aws:iam::777788889999:role/SalesReplicationRole',
         rules: [
           {
             destinations: [
-              { destinationTableBucketARN: 'arn:aws:s3tables:us-east-2:444455556666:bucket/sales-replica' },
+              { destinationTableBucketARN: 'arn:aws:s3tables:us-east-2:222233334444:bucket/sales-replica' },
             ],
           },
         ],
@@ -65,7 +65,7 @@ describe('the SDK port against the loopback fake', () => {
       destinations: [
         {
           replicationStatus: 'pending',
-          destinationTableBucketArn: 'arn:aws:s3tables:us-west-2:111122223333:bucket/analytics-replica',
+          destinationTableBucketArn: 'arn:aws:s3tables:us-west-2:777788889999:bucket/analytics-replica',
         },
       ],
     });
@@ -73,11 +73,11 @@ describe('the SDK port against the loopback fake', () => {
     expect(await port.getTableBucketEncryption(ANALYTICS)).toBeUndefined();
     expect(await port.getTableBucketPolicy(SALES)).toBeUndefined();
     const replicaPolicy = await port.getTableBucketPolicy(
-      'arn:aws:s3tables:us-east-2:444455556666:bucket/sales-replica',
+      'arn:aws:s3tables:us-east-2:222233334444:bucket/sales-replica',
     );
     expect(JSON.parse(replicaPolicy ?? '')).toHaveProperty('Statement');
     const replica = await port.getTable(
-      'arn:aws:s3tables:us-east-2:444455556666:bucket/sales-replica/table/tbl-orders-r001',
+      'arn:aws:s3tables:us-east-2:222233334444:bucket/sales-replica/table/tbl-orders-r001',
     );
     expect(replica.replicaOf).toBe(`${SALES}/table/tbl-orders-0001`);
 
@@ -102,28 +102,28 @@ describe('the SDK port against the loopback fake', () => {
   it('reads IAM and STS over the query protocol', async () => {
     const { port } = await start();
     expect(await port.getCallerIdentity()).toEqual({
-      account: '111122223333',
-      arn: 'arn:aws:sts::111122223333:assumed-role/Deployer/ci-session',
+      account: '777788889999',
+      arn: 'arn:aws:sts::777788889999:assumed-role/Deployer/ci-session',
       userId: 'AROADEPLOYER:ci-session',
     });
-    const role = await port.getRole('S3TablesReplicationRole');
-    expect(role.Arn).toBe('arn:aws:iam::111122223333:role/S3TablesReplicationRole');
+    const role = await port.getRole('SalesReplicationRole');
+    expect(role.Arn).toBe('arn:aws:iam::777788889999:role/SalesReplicationRole');
     expect(role.PermissionsBoundary?.PermissionsBoundaryArn).toBe(
-      'arn:aws:iam::111122223333:policy/ReplicationBoundary',
+      'arn:aws:iam::777788889999:policy/ReplicationBoundary',
     );
     // URL-encoded, as the IAM API returns documents.
     expect(JSON.parse(decodeURIComponent(role.AssumeRolePolicyDocument ?? ''))).toHaveProperty('Statement');
-    expect(await port.listRolePolicies('S3TablesReplicationRole')).toEqual(['S3TablesReplication']);
-    const inline = await port.getRolePolicy('S3TablesReplicationRole', 'S3TablesReplication');
+    expect(await port.listRolePolicies('SalesReplicationRole')).toEqual(['S3TablesReplication']);
+    const inline = await port.getRolePolicy('SalesReplicationRole', 'S3TablesReplication');
     expect(JSON.parse(decodeURIComponent(inline)).Statement.length).toBe(4);
-    const attached = await port.listAttachedRolePolicies('S3TablesReplicationRole');
+    const attached = await port.listAttachedRolePolicies('SalesReplicationRole');
     expect(attached).toEqual([
       {
         PolicyName: 'ReplicationMonitoring',
-        PolicyArn: 'arn:aws:iam::111122223333:policy/ReplicationMonitoring',
+        PolicyArn: 'arn:aws:iam::777788889999:policy/ReplicationMonitoring',
       },
     ]);
-    const policy = await port.getPolicy('arn:aws:iam::111122223333:policy/ReplicationMonitoring');
+    const policy = await port.getPolicy('arn:aws:iam::777788889999:policy/ReplicationMonitoring');
     expect(policy.DefaultVersionId).toBe('v3');
     const version = await port.getPolicyVersion(policy.Arn, 'v3');
     expect(version.IsDefaultVersion).toBe(true);
@@ -149,9 +149,9 @@ describe('the SDK port against the loopback fake', () => {
     };
     const { port } = await start(world);
     const passRole = await port.simulatePrincipalPolicy({
-      policySourceArn: 'arn:aws:iam::111122223333:role/Deployer',
+      policySourceArn: 'arn:aws:iam::777788889999:role/Deployer',
       actions: ['iam:PassRole'],
-      resources: ['arn:aws:iam::111122223333:role/S3TablesReplicationRole'],
+      resources: ['arn:aws:iam::777788889999:role/SalesReplicationRole'],
       context: [
         {
           ContextKeyName: 'iam:PassedToService',
@@ -164,11 +164,11 @@ describe('the SDK port against the loopback fake', () => {
       {
         action: 'iam:PassRole',
         decision: 'allowed',
-        resource: 'arn:aws:iam::111122223333:role/S3TablesReplicationRole',
+        resource: 'arn:aws:iam::777788889999:role/SalesReplicationRole',
       },
     ]);
     const rest = await port.simulatePrincipalPolicy({
-      policySourceArn: 'arn:aws:iam::111122223333:role/Deployer',
+      policySourceArn: 'arn:aws:iam::777788889999:role/Deployer',
       actions: ['s3tables:PutTableBucketReplication', 's3tables:GetTable', 'iam:PassRole'],
       resources: [SALES],
     });
@@ -187,7 +187,7 @@ describe('the SDK port against the loopback fake', () => {
       ...ACCOUNT,
       faults: [
         { action: 's3tables:GetTableBucketPolicy', resource: SALES, status: 403 },
-        { action: 'iam:GetRole', resource: 'S3TablesReplicationRole', status: 403 },
+        { action: 'iam:GetRole', resource: 'SalesReplicationRole', status: 403 },
       ],
     };
     const { port } = await start(world);
@@ -199,13 +199,13 @@ describe('the SDK port against the loopback fake', () => {
       operation: 'GetTableBucketPolicy',
       resource: SALES,
     });
-    expect(await port.getRole('S3TablesReplicationRole').catch((e: unknown) => e)).toMatchObject({
+    expect(await port.getRole('SalesReplicationRole').catch((e: unknown) => e)).toMatchObject({
       kind: 'access-denied',
       code: 'AccessDenied',
     });
     expect(
       await port
-        .getTableBucket('arn:aws:s3tables:us-east-2:111122223333:bucket/nope')
+        .getTableBucket('arn:aws:s3tables:us-east-2:777788889999:bucket/nope')
         .catch((e: unknown) => e),
     ).toMatchObject({
       kind: 'not-found',
@@ -225,7 +225,7 @@ describe('the SDK port against the loopback fake', () => {
     };
     const { fake, port } = await start(world);
     expect((await port.getTableBucket(SALES)).name).toBe('sales');
-    expect(await port.listRolePolicies('S3TablesReplicationRole')).toEqual(['S3TablesReplication']);
+    expect(await port.listRolePolicies('SalesReplicationRole')).toEqual(['S3TablesReplication']);
     expect(fake.counts().get('s3tables:GetTableBucket')).toBe(3);
     expect(fake.counts().get('iam:ListRolePolicies')).toBe(3);
     const lasting = await port.getTableBucket(ANALYTICS).catch((e: unknown) => e);
