@@ -124,6 +124,23 @@ describe('s3tables-lint audit against the loopback fake', () => {
     expect(findings(offline.stdout)).toEqual(findings(stdout));
   });
 
+  it('SARIF names what was read by aws:// URIs without --save, by relative file URIs with it', async () => {
+    const virtual = await audit(['-f', 'sarif']);
+    const uris = (out: string): string[] =>
+      (
+        JSON.parse(out) as {
+          runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+        }
+      ).runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.artifactLocation.uri ?? '') ?? [];
+    expect(uris(virtual.stdout)).toContain(
+      'aws://777788889999/us-east-2/buckets/sales/tables/retail/events/replication-status.json',
+    );
+    await fake?.close();
+    const dir = temp();
+    const saved = await audit(['-f', 'sarif', '--save', dir], ACCOUNT, {}, {});
+    expect(uris(saved.stdout).every((u) => !u.startsWith('aws:') && !u.startsWith('/'))).toBe(true);
+  });
+
   it('refuses a --save directory that is not empty (it never overwrites)', async () => {
     const dir = temp();
     writeFileSync(join(dir, 'keep.json'), '{}');

@@ -149,6 +149,9 @@ function descriptor(rule: RuleMeta): ReportingDescriptor {
  * keep their `../` segments: still relative, and consistent from run to run.
  */
 export function fileUri(file: string): string {
+  // What an audit read without --save: an absolute aws:// URI, kept as one.
+  if (file.startsWith('aws://'))
+    return `aws://${file.slice('aws://'.length).split('/').map(encodeURIComponent).join('/')}`;
   return file
     .replace(/\\/g, '/')
     .replace(/^\/+/, '')
