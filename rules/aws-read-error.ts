@@ -1,4 +1,4 @@
-import { readErrorsOf } from '../src/load/aws.js';
+import { readErrorsOf } from '../src/replication/live.js';
 import { defineRule } from '../src/rule.js';
 
 const IAM = new Set([

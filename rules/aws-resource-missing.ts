@@ -1,8 +1,7 @@
-import { linkReplication } from '../src/link.js';
-import { readErrorsOf } from '../src/load/aws.js';
-import { PAGES } from '../src/permissions.js';
-import { defineRule, type Path } from '../src/rule.js';
-import type { Doc } from '../src/model.js';
+import type { Doc, Path } from '../src/model.js';
+import { PAGES } from '../src/replication/catalogue.js';
+import { readErrorsOf, setupFor } from '../src/replication/live.js';
+import { defineRule } from '../src/rule.js';
 import { isMissingPart } from './aws-read-error.js';
 
 export default defineRule({
@@ -20,17 +19,15 @@ export default defineRule({
         if (!isMissingPart(e)) continue;
         // Point at the configuration that names the resource when it is among the inputs.
         let at: { doc: Doc; path: Path } = { doc, path: [found.key, 'errors', e.index] };
-        for (const r of model.replications) {
-          const l = linkReplication(r);
-          if (!l.source || l.source.arn !== e.config) continue;
+        const setup = setupFor(model, e.config);
+        if (setup?.source) {
           const path =
             e.subject === 'source'
-              ? l.source.path
+              ? setup.source.path
               : e.subject === 'role'
-                ? l.role?.path
-                : l.destinations.find((d) => d.bucket.arn === e.resource)?.path;
-          if (path) at = { doc: r, path };
-          break;
+                ? setup.role?.path
+                : setup.destinations.find((d) => d.bucket.arn === e.resource)?.path;
+          if (path) at = { doc: setup.doc, path };
         }
         const message =
           e.subject === 'source'

@@ -1,8 +1,7 @@
-import { linkReplication } from '../src/link.js';
-import { recordOf } from '../src/load/aws.js';
-import { PAGES } from '../src/permissions.js';
-import { defineRule, type Path } from '../src/rule.js';
-import type { Doc } from '../src/model.js';
+import type { Doc, Path } from '../src/model.js';
+import { PAGES } from '../src/replication/catalogue.js';
+import { recordOf, setupFor } from '../src/replication/live.js';
+import { defineRule } from '../src/rule.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -20,14 +19,11 @@ export default defineRule({
     for (const aws of model.aws) {
       const r = aws.form === 'dry-run' ? recordOf(aws) : undefined;
       if (!r) continue;
-      const input = model.replications.find(
-        (d) => d.file.name === r.record['input'] && linkReplication(d).source?.arn === r.record['source'],
-      );
-      const linked = input ? linkReplication(input) : undefined;
+      const linked = setupFor(model, r.record['source'], r.record['input']);
       const at = (action: string): { doc: Doc; path: Path } =>
-        input && linked?.source
+        linked?.source
           ? {
-              doc: input,
+              doc: linked.doc,
               path: action === 'iam:PassRole' && linked.role ? linked.role.path : linked.source.path,
             }
           : { doc: aws, path: [r.key, 'simulations'] };

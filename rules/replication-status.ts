@@ -1,5 +1,5 @@
-import { auditTime } from '../src/load/aws.js';
-import { PAGES } from '../src/permissions.js';
+import { PAGES } from '../src/replication/catalogue.js';
+import { auditTime } from '../src/replication/live.js';
 import { defineRule } from '../src/rule.js';
 
 /** A destination still `pending` this long after its last success (or with none) is reported. */

@@ -1,6 +1,5 @@
-import { linkReplication } from '../src/link.js';
-import { recordOf } from '../src/load/aws.js';
-import { PAGES } from '../src/permissions.js';
+import { PAGES } from '../src/replication/catalogue.js';
+import { recordOf, setupFor } from '../src/replication/live.js';
 import { defineRule } from '../src/rule.js';
 
 type Obj = Record<string, unknown>;
@@ -31,12 +30,8 @@ export default defineRule({
       const r = aws.form === 'dry-run' ? recordOf(aws) : undefined;
       if (!r || !('current' in r.record)) continue; // the current configuration could not be read
       const current = r.record['current'];
-      const input = model.replications.find(
-        (d) =>
-          d.form === 'put-request' &&
-          d.file.name === r.record['input'] &&
-          linkReplication(d).source?.arn === r.record['source'],
-      );
+      const setup = setupFor(model, r.record['source'], r.record['input']);
+      const input = setup?.doc.form === 'put-request' ? setup.doc : undefined;
       if (!input || !isObj(input.data)) continue;
       const source = String(r.record['source']);
       const given = input.data['versionToken'];

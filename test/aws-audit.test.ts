@@ -229,7 +229,13 @@ describe('the offline path loads no AWS SDK code', () => {
     mkdirSync(dir, { recursive: true });
     return join(dir, 'trace.txt');
   };
-  const hook = ['--import', join(ROOT, 'test/helpers/trace-imports.mjs')];
+  // Both loaders: the CLI bundle is CommonJS (require), a library user's may be ESM (import).
+  const hook = [
+    '--require',
+    join(ROOT, 'test/helpers/trace-require.cjs'),
+    '--import',
+    join(ROOT, 'test/helpers/trace-imports.mjs'),
+  ];
 
   it('linting files resolves no @aws-sdk module; an audit does (the trace works)', async () => {
     const offline = trace();
@@ -250,11 +256,18 @@ describe('the offline path loads no AWS SDK code', () => {
     expect(readFileSync(live, 'utf8')).toContain('@aws-sdk/client-s3tables');
   });
 
-  it('the bundle imports the SDK only with import()', () => {
-    const bundle = readFileSync(join(ROOT, 'dist/cli.js'), 'utf8');
-    expect(bundle).not.toMatch(/^\s*import\s[^;]*from\s*["']@aws-sdk\//m);
-    expect(bundle).not.toMatch(/require\(["']@aws-sdk\//);
-    expect(bundle).toMatch(/import\(["']@aws-sdk\/client-s3tables["']\)/);
+  it('the bundle loads the SDK only inside createSdkPort, never at its top level', () => {
+    const bundle = readFileSync(join(ROOT, 'dist/main.cjs'), 'utf8');
+    // Any call with an SDK package name: require(), import() or a createRequire function.
+    const loads = [...bundle.matchAll(/^(.*)\b[\w$]+\(["'](@aws-sdk\/[^"']+)["']\)/gm)];
+    expect(loads.map((m) => m[2]).sort()).toEqual([
+      '@aws-sdk/client-iam',
+      '@aws-sdk/client-s3tables',
+      '@aws-sdk/client-sts',
+    ]);
+    // Indented: inside a function body (esbuild puts module-level statements at column 0).
+    for (const m of loads) expect(m[1]).toMatch(/^\s+/);
+    expect(bundle).not.toMatch(/\bfrom\s*["']@aws-sdk\//);
   });
 
   it('keeps the SDK Node version warning out of the output', async () => {

@@ -4,12 +4,12 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
-import { selectRules } from '../engine.js';
 import { lint, lintModel, lintTexts, TOOL, type LintResult } from '../lint.js';
-import { linkReplication } from '../link.js';
+import { link } from '../link.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../load/files.js';
 import { load, loadTexts } from '../load/index.js';
-import type { Model } from '../model.js';
+import type { Documents, Model } from '../model.js';
+import { selectRules } from '../plan.js';
 import registry from '../../rules/index.js';
 import { github } from '../reporters/github.js';
 import { json } from '../reporters/json.js';
@@ -97,7 +97,12 @@ export async function awsCommand(command: 'audit' | 'dry-run', argv: string[]): 
         'dry-run takes the replication configurations to check (see s3tables-lint dry-run --help)',
       );
     const cwd = process.cwd();
-    const { model, notes } = load(positionals, { cwd, include: DEFAULT_INCLUDE, exclude: DEFAULT_EXCLUDE });
+    const { documents, notes } = load(positionals, {
+      cwd,
+      include: DEFAULT_INCLUDE,
+      exclude: DEFAULT_EXCLUDE,
+    });
+    const model = link(documents, {}, cwd);
     if (model.replications.length === 0)
       throw new UsageError(`no replication configuration in ${positionals.join(' ')} to check against AWS`);
     const rules = selectRules(registry, { rule: values.rule ?? [], skip: values.skip ?? [] });
@@ -115,7 +120,7 @@ export async function awsCommand(command: 'audit' | 'dry-run', argv: string[]): 
         progress: progress.update,
       }).catch(fatal);
       progress.end();
-      result = await lintModel(withFetched(model, dry.files, dry.roles), rules, { cwd });
+      result = await lintModel(link(withFetched(documents, dry.files, dry.roles), {}, cwd), rules, { cwd });
       result.notes.push(...notes, ...dry.notes);
     } finally {
       port.close();
@@ -230,36 +235,28 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
  * The inputs plus what the dry run read. A role read from AWS replaces the inputs' documents of
  * that role: the account's real trust and permissions policies are what replication will use.
  */
-function withFetched(model: Model, files: readonly AuditFile[], roles: readonly string[]): Model {
+function withFetched(inputs: Documents, files: readonly AuditFile[], roles: readonly string[]): Documents {
   const fetched = loadTexts(virtual(files));
   const replaced = new Set(roles);
   const isReplaced = (name: string | undefined, arn: string | undefined): boolean =>
     (name !== undefined && replaced.has(name)) ||
     (arn !== undefined && replaced.has(arn.split('/').pop() ?? ''));
-  const kept = {
-    roles: model.roles.filter((r) => !isReplaced(r.name, r.arn)),
-    policies: model.policies.filter(
-      (p) => !(p.owner?.kind === 'role' && isReplaced(p.owner.name, p.owner.arn)),
-    ),
-  };
   return {
-    ...model,
-    files: [...model.files, ...fetched.files],
-    replications: [...model.replications, ...fetched.replications],
-    policies: [...kept.policies, ...fetched.policies],
-    roles: [...kept.roles, ...fetched.roles],
-    principals: [...model.principals, ...fetched.principals],
-    encryptions: [...model.encryptions, ...fetched.encryptions],
-    aws: [...model.aws, ...fetched.aws],
-    problems: [...model.problems, ...fetched.problems],
+    files: [...inputs.files, ...fetched.files],
+    replications: [...inputs.replications, ...fetched.replications],
+    policies: [
+      ...inputs.policies.filter((p) => !(p.owner?.kind === 'role' && isReplaced(p.owner.name, p.owner.arn))),
+      ...fetched.policies,
+    ],
+    roles: [...inputs.roles.filter((r) => !isReplaced(r.name, r.arn)), ...fetched.roles],
+    principals: [...inputs.principals, ...fetched.principals],
+    encryptions: [...inputs.encryptions, ...fetched.encryptions],
+    aws: [...inputs.aws, ...fetched.aws],
+    problems: [...inputs.problems, ...fetched.problems],
   };
 }
 
 /** A Region to sign STS and IAM calls with when none is configured: the first source's. */
 function regionOfInputs(model: Model): string | undefined {
-  for (const doc of model.replications) {
-    const region = linkReplication(doc).source?.bucket.region;
-    if (region) return region;
-  }
-  return undefined;
+  return model.setups.find((s) => s.source)?.source?.bucket.region;
 }

@@ -2,9 +2,8 @@
 // it. Reads the source, the current configuration, the destinations, the role and its policies,
 // and simulates the caller's required calls; writes what it read as documents (the AWS CLI shapes
 // plus one dry-run record per configuration) for the rules to judge.
-import { isComplete, callerRequired } from '../permissions.js';
-import { linkReplication } from '../link.js';
 import type { Model } from '../model.js';
+import { callerRequired, isComplete } from '../replication/catalogue.js';
 import { Collector, FAILED, type AuditFile } from './collect.js';
 import type { AwsPort, CallerIdentity, SimulationResult } from './port.js';
 import { segment } from './records.js';
@@ -63,8 +62,8 @@ export async function runDryRun(port: AwsPort, model: Model, options: DryRunOpti
   const seen = new Set<string>();
 
   await Promise.all(
-    model.replications.map(async (doc, n) => {
-      const linked = linkReplication(doc);
+    model.setups.map(async (linked, n) => {
+      const doc = linked.doc;
       if (!linked.source) {
         notes.push(
           `${doc.file.name}: not checked against AWS: it names no source (Get...Replication output, or an ARN the ARN rules reject); use the Put request form with tableArn or tableBucketARN`,

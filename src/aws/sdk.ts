@@ -1,6 +1,7 @@
-// The AwsPort on the AWS SDK for JavaScript v3. The SDK packages are imported with import() inside
-// createSdkPort, so that even a bundle that inlines this module loads no SDK code until an AWS
-// command runs. Credentials, Region resolution, signing and retries are the SDK's.
+// The AwsPort on the AWS SDK for JavaScript v3. The SDK packages are loaded inside createSdkPort,
+// so that even a bundle that inlines this module loads no SDK code until an AWS command runs.
+// Credentials, Region resolution, signing and retries are the SDK's.
+import { createRequire } from 'node:module';
 import type * as S3TablesSdk from '@aws-sdk/client-s3tables';
 import type * as IamSdk from '@aws-sdk/client-iam';
 import type * as StsSdk from '@aws-sdk/client-sts';
@@ -34,11 +35,12 @@ export interface SdkPort extends AwsPort {
 export async function createSdkPort(options: PortOptions = {}): Promise<SdkPort> {
   // The SDK warns on Node 20 on stderr: that text is not the linter's to print.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  const [s3t, iam, sts] = await Promise.all([
-    import('@aws-sdk/client-s3tables'),
-    import('@aws-sdk/client-iam'),
-    import('@aws-sdk/client-sts'),
-  ]);
+  // require, not import(): the CLI runs as a CommonJS bundle compiled with a code cache, where
+  // import() has no loader to call; the packages ship CommonJS.
+  const load = createRequire(import.meta.url);
+  const s3t = load('@aws-sdk/client-s3tables') as S3Tables;
+  const iam = load('@aws-sdk/client-iam') as Iam;
+  const sts = load('@aws-sdk/client-sts') as Sts;
   return new Sdk(s3t, iam, sts, options);
 }
 
