@@ -141,6 +141,21 @@ describe('s3tables-lint audit against the loopback fake', () => {
     expect(uris(saved.stdout).every((u) => !u.startsWith('aws:') && !u.startsWith('/'))).toBe(true);
   });
 
+  it('--region repeats: each Region is listed, and a listed destination is not asked for again', async () => {
+    const dir = temp();
+    const { status, fake } = await audit(['--region', 'us-west-2', '--save', dir]);
+    expect(status).toBe(1);
+    const listings = fake.requests.filter((r) => r.action === 's3tables:ListTableBuckets');
+    expect(listings.length).toBe(2);
+    // analytics-replica (us-west-2) came from the listing: only the other account's bucket is asked for.
+    expect(
+      fake.requests.filter((r) => r.action === 's3tables:GetTableBucket').map((r) => r.resource),
+    ).toEqual(['arn:aws:s3tables:us-east-2:222233334444:bucket/sales-replica']);
+    const record = JSON.parse(readFileSync(join(dir, '777788889999/audit.json'), 'utf8'));
+    expect(record.s3tablesLintAudit.regions).toEqual(['us-east-2', 'us-west-2']);
+    expect(record.s3tablesLintAudit.counts.buckets).toBe(3);
+  });
+
   it('refuses a --save directory that is not empty (it never overwrites)', async () => {
     const dir = temp();
     writeFileSync(join(dir, 'keep.json'), '{}');
