@@ -77,6 +77,20 @@ describe('s3tables-lint audit against the loopback fake', () => {
     expect(keys.some((k) => k.includes('tbl-orders-r001'))).toBe(false);
   });
 
+  it("the role's real permissions boundary is linted: one without the KMS actions is a policy-guardrails error", async () => {
+    const world: World = structuredClone(ACCOUNT);
+    const boundary = world.policies?.find((p) => p.PolicyName === 'ReplicationBoundary');
+    if (!boundary) throw new Error('fixture: no boundary');
+    boundary.Document = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3tables:*', Resource: '*' }],
+    };
+    const { stdout } = await audit([], world);
+    expect(stdout).toMatch(
+      /aws:\/\/777788889999\/iam\/roles\.json:\d+:\d+ error policy-guardrails the permissions boundary of role SalesReplicationRole .* does not allow .*kms:Encrypt/,
+    );
+  });
+
   it('--save writes the documents per account and Region, and the main command lints them unchanged', async () => {
     const dir = temp();
     const { status, stdout, stderr } = await audit(['--save', dir]);
