@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
+import { say, writeReport } from '../output.js';
 import { lint, lintModel, lintTexts, TOOL, type LintResult } from '../lint.js';
 import { link } from '../link.js';
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from '../load/files.js';
@@ -126,7 +127,7 @@ export async function awsCommand(command: 'audit' | 'dry-run', argv: string[]): 
       port.close();
     }
   }
-  for (const note of result.notes) process.stderr.write(`s3tables-lint: ${note}\n`);
+  for (const note of result.notes) say(note);
   const color = useColor({
     noColor: values['no-color'] === true,
     env: process.env,
@@ -141,7 +142,12 @@ export async function awsCommand(command: 'audit' | 'dry-run', argv: string[]): 
         : format === 'github'
           ? github(result)
           : text(result, { color });
-  if (values.output) writeFileSync(values.output, out);
+  // Never over an input or through a link (src/output.ts); the saved audit counts as input.
+  if (values.output)
+    writeReport(values.output, out, [
+      ...positionals.map((p) => resolve(p)),
+      ...(values.save !== undefined ? [resolve(values.save)] : []),
+    ]);
   else process.stdout.write(out);
   if (result.crashed) return 2;
   return result.findings.some((f) => atLeast(f.level, failOn as Level)) ? 1 : 0;
