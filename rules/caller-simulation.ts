@@ -1,6 +1,6 @@
 import type { Doc, Path } from '../src/model.js';
 import { PAGES } from '../src/replication/catalogue.js';
-import { recordOf, setupFor } from '../src/replication/live.js';
+import { recordOf, setupFor, show } from '../src/replication/live.js';
 import { defineRule } from '../src/rule.js';
 
 type Obj = Record<string, unknown>;
@@ -43,9 +43,9 @@ export default defineRule({
       const account = principal?.split(':')[4];
       for (const s of sims) {
         if (!isObj(s)) continue;
-        const action = String(s['action']);
-        const resource = String(s['resource'] ?? '*');
-        const decision = String(s['decision']);
+        const action = show(s['action']);
+        const resource = s['resource'] === undefined ? '*' : show(s['resource']);
+        const decision = show(s['decision']);
         const missing = strings(s['missingContextValues']);
         const scp = s['allowedByOrganizations'] === false;
         const boundary = s['allowedByPermissionsBoundary'] === false;

@@ -1,5 +1,5 @@
 import { PAGES } from '../src/replication/catalogue.js';
-import { recordOf, setupFor } from '../src/replication/live.js';
+import { recordOf, setupFor, show } from '../src/replication/live.js';
 import { defineRule } from '../src/rule.js';
 
 type Obj = Record<string, unknown>;
@@ -11,10 +11,10 @@ function describe(configuration: unknown): string {
   const rules = Array.isArray(configuration['rules']) ? configuration['rules'] : [];
   const destinations = rules.flatMap((r: unknown) =>
     isObj(r) && Array.isArray(r['destinations'])
-      ? r['destinations'].map((d: unknown) => (isObj(d) ? String(d['destinationTableBucketARN']) : '?'))
+      ? r['destinations'].map((d: unknown) => (isObj(d) ? show(d['destinationTableBucketARN']) : '?'))
       : [],
   );
-  return `role ${String(configuration['role'])}, destinations ${destinations.join(', ') || 'none'}`;
+  return `role ${show(configuration['role'])}, destinations ${destinations.join(', ') || 'none'}`;
 }
 
 export default defineRule({
@@ -33,7 +33,7 @@ export default defineRule({
       const setup = setupFor(model, r.record['source'], r.record['input']);
       const input = setup?.doc.form === 'put-request' ? setup.doc : undefined;
       if (!input || !isObj(input.data)) continue;
-      const source = String(r.record['source']);
+      const source = show(r.record['source']);
       const given = input.data['versionToken'];
       const get = input.sourceKey === 'tableArn' ? 'get-table-replication' : 'get-table-bucket-replication';
       if (current === null) {
@@ -47,7 +47,7 @@ export default defineRule({
         continue;
       }
       if (!isObj(current)) continue;
-      const token = String(current['versionToken']);
+      const token = show(current['versionToken']);
       if (given === token) continue;
       const now = describe(current['configuration']);
       if (given === undefined) {
@@ -63,7 +63,7 @@ export default defineRule({
       report({
         doc: input,
         path: ['versionToken'],
-        message: `versionToken "${String(given)}" is not the current one ("${token}"): the configuration changed since it was read (now ${now}), so the PUT would be refused; read it again (aws s3tables ${get}), merge, and use the new token`,
+        message: `versionToken "${show(given)}" is not the current one ("${token}"): the configuration changed since it was read (now ${now}), so the PUT would be refused; read it again (aws s3tables ${get}), merge, and use the new token`,
         fix: { description: 'the current version token', value: token },
       });
     }

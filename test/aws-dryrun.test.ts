@@ -146,3 +146,49 @@ describe('the AWS commands never send a mutating request', () => {
     }, 60_000);
   }
 });
+
+describe('hostile dry-run and audit records', () => {
+  it('values of the wrong type are shown, never crash a rule', async () => {
+    const { lintTexts } = await import('../src/lint.js');
+    const source = 'arn:aws:s3tables:us-east-2:111122223333:bucket/sales';
+    const replication = {
+      tableBucketARN: source,
+      configuration: {
+        role: 'arn:aws:iam::111122223333:role/R',
+        rules: [
+          {
+            destinations: [{ destinationTableBucketARN: 'arn:aws:s3tables:us-west-2:111122223333:bucket/d' }],
+          },
+        ],
+      },
+    };
+    const record = {
+      s3tablesLintDryRun: {
+        input: 'replication.json',
+        source,
+        caller: { arn: { not: 'a string' } },
+        current: {
+          versionToken: { t: 1 },
+          configuration: { role: { arn: 'x' }, rules: [{ destinations: [7] }] },
+        },
+        simulations: [
+          { action: ['iam:PassRole'], resource: { r: 1 }, decision: 5, missingContextValues: 'x' },
+        ],
+        errors: [{ operation: 1, resource: null, kind: 'access-denied' }, 'not an entry'],
+      },
+    };
+    const status = {
+      sourceTableArn: `${source}/table/t`,
+      destinations: [null, { replicationStatus: 'failed', failureMessage: {} }],
+    };
+    const result = await lintTexts([
+      { name: 'replication.json', text: JSON.stringify(replication) },
+      { name: 'dry-run.json', text: JSON.stringify(record) },
+      { name: 'status.json', text: JSON.stringify(status) },
+    ]);
+    expect(result.crashed).toBe(false);
+    expect(result.findings.filter((f) => f.ruleId === 'rule-error')).toEqual([]);
+    expect(result.findings.map((f) => f.ruleId)).toContain('version-token');
+    expect(result.findings.map((f) => f.ruleId)).toContain('aws-read-error');
+  });
+});

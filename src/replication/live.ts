@@ -68,3 +68,16 @@ export function setupFor(model: Model, source: unknown, file?: unknown): Setup |
     (s) => s.source?.arn === source && (file === undefined || s.doc.file.name === file),
   );
 }
+
+/** A value from a record, for a message: strings as they are, anything else as bounded JSON. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return value;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  text ??= typeof value;
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
