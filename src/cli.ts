@@ -40,6 +40,8 @@ Options:
       --role-policy <file>          the file holds a permissions policy of the replication role
                                     the configuration names (repeatable)
       --trust-policy <file>         the file holds the replication role's trust policy
+      --tf-root <dir>               the Terraform root module of the plans given: findings point at
+                                    the .tf blocks of their resources instead of the plan JSON
       --explain                     print, for permission findings, the statements considered
                                     and why none granted (or which Deny won)
       --fail-on <error|warning|note>
@@ -121,6 +123,7 @@ async function main(argv: string[]): Promise<number> {
     ...(values['role-policy'] ? { rolePolicies: values['role-policy'] } : {}),
     ...(trust[0] !== undefined ? { trustPolicy: trust[0] } : {}),
     ...(values.caller !== undefined ? { callerPrincipal: values.caller } : {}),
+    ...(values['tf-root'] !== undefined ? { tfRoot: values['tf-root'] } : {}),
     stdin: () => readStdin(MAX_FILE_BYTES),
   });
   for (const note of result.notes) say(note);
@@ -192,6 +195,7 @@ function parse(argv: string[]) {
         caller: { type: 'string' },
         'role-policy': { type: 'string', multiple: true },
         'trust-policy': { type: 'string', multiple: true },
+        'tf-root': { type: 'string' },
         explain: { type: 'boolean' },
         as: { type: 'string' },
         'allow-empty': { type: 'boolean' },

@@ -2,7 +2,10 @@
  * The library's entry points. Data flows one way: plan (options + config, once) → load → link →
  * engine → suppress → the result the reporters read.
  */
+import { statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
+import { UsageError } from './errors.js';
 import type { Bindings, ContextConfig, LoadedConfig, OrganizationConfig } from './config.js';
 import { run } from './engine.js';
 import { dataVersion, IAM_DATA_PACKAGE } from './iam/data.js';
@@ -26,6 +29,19 @@ import registry from '../rules/index.js';
 
 export type { LintResult, NotRun, RuleMeta, ToolInfo } from './result.js';
 
+/** `--tf-root`: an existing directory, absolute. */
+function tfRootOf(cwd: string, dir: string): string {
+  const abs = resolvePath(cwd, dir);
+  let isDir: boolean;
+  try {
+    isDir = statSync(abs).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(`--tf-root ${dir}: not a directory`);
+  return abs;
+}
+
 export interface LintOptions extends Selection {
   /** Paths are resolved and shown relative to this directory (default: process.cwd()). */
   cwd?: string;
@@ -36,6 +52,8 @@ export interface LintOptions extends Selection {
   rules?: readonly Rule[];
   /** Source of '-' (default: file descriptor 0). */
   stdin?: () => Buffer;
+  /** `--tf-root`: findings on Terraform plans point at the `.tf` blocks under this directory. */
+  tfRoot?: string;
   /**
    * A config file (`findConfig` + `loadConfig`): rule settings, scan globs, bindings and
    * suppressions. The other options win over it (`rule` globs turn rules the config turns off on).
@@ -87,6 +105,7 @@ export async function lint(paths: readonly string[], options: LintOptions = {}):
     include: p.include,
     exclude: p.exclude,
     ...(options.stdin ? { stdin: options.stdin } : {}),
+    ...(options.tfRoot !== undefined ? { tfRoot: tfRootOf(cwd, options.tfRoot) } : {}),
   });
   const model = link(documents, p.bindings, cwd);
   const result = await lintModel(model, p.rules, {

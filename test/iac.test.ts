@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -216,6 +216,44 @@ describe('Terraform plans', () => {
       'module.replication.aws_iam_role_policy.replication',
     ]);
     expect(setup?.doc.logicalLocation).toBe('module.replication.aws_s3tables_table_bucket_replication.this');
+  });
+});
+
+describe('--tf-root', () => {
+  it('points plan findings at the .tf block of the resource, in a local child module', async () => {
+    const dir = scratch();
+    const plan = readFileSync(
+      join(ROOT, 'fixtures/rules/role-permissions/invalid/terraform-plan-module-missing-list/plan.json'),
+      'utf8',
+    );
+    writeFileSync(join(dir, 'plan.json'), plan);
+    writeFileSync(join(dir, 'main.tf'), 'module "replication" {\n  source = "./modules/replication"\n}\n');
+    mkdirSync(join(dir, 'modules/replication'), { recursive: true });
+    writeFileSync(
+      join(dir, 'modules/replication/main.tf'),
+      [
+        'resource "aws_iam_role" "replication" {',
+        '  name = "S3TablesReplicationRole"',
+        '}',
+        '',
+        'resource "aws_iam_role_policy" "replication" {',
+        '  name   = "S3TablesReplication"',
+        '  role   = aws_iam_role.replication.id',
+        '  policy = jsonencode({ Version = "2012-10-17", Statement = [] })',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const only = rules.filter((r) => r.id === 'role-permissions');
+    const inPlan = await lint(['plan.json'], { cwd: dir, rules: only });
+    expect(inPlan.findings.map((f) => f.file)).toEqual(['plan.json']);
+    const inTf = await lint(['plan.json'], { cwd: dir, rules: only, tfRoot: '.' });
+    expect(inTf.findings.map((f) => [f.file, f.line, f.column, f.logicalLocation])).toEqual([
+      ['modules/replication/main.tf', 8, 3, 'module.replication.aws_iam_role_policy.replication'],
+    ]);
+    await expect(lint(['plan.json'], { cwd: dir, rules: only, tfRoot: 'nope' })).rejects.toThrow(
+      '--tf-root nope: not a directory',
+    );
   });
 });
 

@@ -17,7 +17,8 @@ import { depthExceeds, JsonFile, parseJson } from './json.js';
 import { readStdin } from './stdin.js';
 import { UsageError } from '../errors.js';
 import { pathLabel } from '../values.js';
-import { PlanError } from './terraform.js';
+import { isPlan, PlanError } from './terraform.js';
+import { relocateToTf } from './tfroot.js';
 import { mentionsCloudFormation, parseYaml, yamlLocator } from './yaml.js';
 
 /** Larger files are reported, not read: policies are KB, authorization details tens of MB. */
@@ -28,6 +29,8 @@ export const MAX_DEPTH = 64;
 export interface LoadOptions extends ExpandOptions {
   /** Read stdin (for '-'); injectable for tests. */
   stdin?: () => Buffer;
+  /** `--tf-root`: the Terraform root module directory (absolute) that plan findings point into. */
+  tfRoot?: string;
 }
 
 export interface Loaded {
@@ -73,7 +76,7 @@ function readTarget(target: Target, options: LoadOptions, model: Documents): voi
     }
     if (!text.includes('\uFFFD')) {
       file.text = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-      if (addText(model, file) && file instanceof DiskFile) file.forget(file.text.length);
+      if (addText(model, file, options) && file instanceof DiskFile) file.forget(file.text.length);
       return;
     }
   }
@@ -108,7 +111,7 @@ function readTarget(target: Target, options: LoadOptions, model: Documents): voi
     return problem(model, file, `file is not valid UTF-8 (${what}); save it as UTF-8`, prefix.length);
   }
   file.text = text;
-  if (addText(model, file) && file instanceof DiskFile) file.forget(text.length);
+  if (addText(model, file, options) && file instanceof DiskFile) file.forget(text.length);
 }
 
 /**
@@ -149,7 +152,11 @@ function reread(path: string, length: number): string {
 }
 
 /** Parses and classifies one file; true when it loaded without a problem. */
-function addText(model: Documents, file: SourceFile): boolean {
+function addText(
+  model: Documents,
+  file: SourceFile,
+  options: Pick<LoadOptions, 'tfRoot' | 'cwd'> = { cwd: '' },
+): boolean {
   const text = file.text;
   if (!/\S/.test(text)) return fail(model, file, 'file is empty; expected a JSON document');
   let parsed = parseJson(text);
@@ -178,6 +185,8 @@ function addText(model: Documents, file: SourceFile): boolean {
     if (cause instanceof PlanError) return fail(model, file, cause.message, cause.offset, cause.length);
     throw cause;
   }
+  if (docs && options.tfRoot !== undefined && isPlan(parsed.value))
+    relocateToTf(docs, parsed.value, options.tfRoot, options.cwd);
   if (!docs) {
     if (file.explicit) {
       problem(
