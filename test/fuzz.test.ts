@@ -171,11 +171,7 @@ function cliProblems(dir: string, unit: Unit, format: Format, o: Outcome): strin
 const runner = new Runner();
 afterAll(() => runner.close());
 
-// FUZZ=1 runs it. On main at 864fb12 it fails on `internal error: isFile is not defined` (src/plan.ts,
-// any binding) and on config errors that quote a member name raw (`.s3tables-lint.json:
-// organization\u2029 is not a known member`); once it passes on main, drop the condition so it runs
-// in every integration run.
-it.runIf(process.env['FUZZ'] === '1')(
+it(
   `survives ${ONLY === undefined ? RUNS : 1} mutants of the fixtures and examples (seed ${SEED})`,
   async () => {
     if (!existsSync(join(ROOT, 'dist/index.js'))) throw new Error('dist/ is missing: npm run build');
