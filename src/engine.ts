@@ -115,7 +115,10 @@ export function finish(raw: readonly Raw[], levels?: ReadonlyMap<string, Level>)
     const file = doc.file;
     // A loader that renamed members (CloudFormation, Terraform) maps the path back to the file's.
     const fullPath = [...doc.root, ...(doc.filePath ? doc.filePath(path) : path)];
-    const { offset, length } = report.range ?? file.locate(fullPath);
+    const located = report.range ?? file.locate(fullPath);
+    // Locators read input: a range outside the text must not become column 0 or a line past the end.
+    const offset = Math.min(Math.max(located.offset, 0), file.text.length);
+    const length = Math.max(located.length, 0);
     let lines = starts.get(file);
     if (!lines) starts.set(file, (lines = lineStarts(file.text)));
     const finding: Finding = {

@@ -324,10 +324,11 @@ export function yamlLocator(text: string): (path: Path) => TextRange {
           ? children[segment]
           : undefined
         : children?.get(String(segment));
-      if (!next) break;
+      // An empty value (a key with nothing after it) has no place of its own: its parent is the place.
+      if (!next || next.start < 0) break;
       node = next;
     }
-    return { offset: node.start, length: Math.max(node.end - node.start, 0) };
+    return { offset: Math.max(node.start, 0), length: Math.max(node.end - node.start, 0) };
   };
 }
 
