@@ -78,16 +78,33 @@ export function pathText(path: Path): string {
  * The trace of one evaluation as --explain lines; with the request, each statement's condition
  * keys and their states (known value, absent, unknown) follow it.
  */
+/** Statements an explanation lists; a policy of thousands would repeat them into every finding. */
+export const EXPLAIN_LIMIT = 50;
+
 export function explainLines(e: Evaluation, what: string, request?: Request): string[] {
   const lines = [`${what}: ${e.decision}`];
   if (e.trace.length === 0) lines.push('  no statement in the policies considered');
-  for (const t of e.trace) {
+  // Past the limit, the statements that decided (allow, deny, conditional) are kept first; the
+  // lines stay in the policies' order.
+  const shown =
+    e.trace.length <= EXPLAIN_LIMIT
+      ? e.trace
+      : [...e.trace.entries()]
+          .sort(
+            ([i, a], [j, b]) => Number(a.outcome === 'no-match') - Number(b.outcome === 'no-match') || i - j,
+          )
+          .slice(0, EXPLAIN_LIMIT)
+          .sort(([i], [j]) => i - j)
+          .map(([, t]) => t);
+  for (const t of shown) {
     lines.push(`  ${where(t.statement)}: ${t.outcome}: ${t.why}`);
     const keys = (t.statement.condition ?? []).map((c) => c.key);
     // Only where the conditions decided: the statement matched otherwise, or a condition failed.
     if (request && keys.length > 0 && (t.outcome !== 'no-match' || t.why.startsWith('Condition')))
       lines.push(`    keys: ${describeKeys(request, keys).join('; ')}`);
   }
+  if (e.trace.length > shown.length)
+    lines.push(`  … and ${e.trace.length - shown.length} more statements (not listed)`);
   return lines;
 }
 
