@@ -7,6 +7,7 @@ import {
 } from '../src/replication/catalogue.js';
 import { callsOf, grantRequest } from '../src/replication/context.js';
 import { gaps, provable, reportGaps, targetOf, unknownReason } from '../src/replication/gaps.js';
+import { NO_CALLER, noReplication, noSource } from '../src/replication/missing.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -17,12 +18,12 @@ export default defineRule({
   helpUri: PAGES.userGuide,
   seeAlso: [PAGES.putTable, PAGES.putBucket],
   check({ model, report, skip }) {
+    const none = noReplication(model);
+    if (none) skip(none);
     if (model.replications.length === 0) return;
     const caller = model.caller?.policies;
     if (caller === undefined) {
-      skip(
-        "no caller policy given (--caller-policy FILE or a config binding): the caller's permissions were not checked",
-      );
+      skip(NO_CALLER);
       return;
     }
     const unknown = model.caller?.unknownAttached ?? [];
@@ -32,9 +33,8 @@ export default defineRule({
     for (const l of model.setups) {
       const doc = l.doc;
       if (!isComplete(l)) {
-        skip(
-          `${doc.file.name}: no source ARN (Get...Replication output) or no valid role ARN: the caller's permissions for it were not checked`,
-        );
+        // No valid role ARN: role-arn reports it.
+        if (!l.source) skip(noSource(doc.file.name, "the caller's permissions for it"));
         continue;
       }
       const api = l.source.level === 'table' ? 'PutTableReplication' : 'PutTableBucketReplication';

@@ -5,6 +5,7 @@ import { appliesToBucket, isBucketPolicy } from '../src/iam/buckets.js';
 import type { Model } from '../src/model.js';
 import { knownToDiffer } from '../src/values.js';
 import { defineRule, type RuleContext } from '../src/rule.js';
+import { noReplication, noSource } from '../src/replication/missing.js';
 
 export default defineRule({
   id: 'destination-bucket-policy',
@@ -12,11 +13,18 @@ export default defineRule({
     'A destination table bucket in another account than the replication role must grant the role, in its table bucket policy, what replication writes.',
   level: 'error',
   helpUri: PAGES.userGuide,
-  check({ model, report }) {
+  check({ model, report, skip }) {
+    const none = noReplication(model);
+    if (none) skip(none);
     unmatched(model, report);
     for (const l of model.setups) {
       const doc = l.doc;
-      if (!isComplete(l)) continue;
+      if (!isComplete(l)) {
+        // Without a role ARN, role-arn reports it; without a source, the account cannot be compared.
+        if (l.role && l.destinations.length > 0)
+          skip(noSource(doc.file.name, "the destinations' bucket policies"));
+        continue;
+      }
       for (const d of l.destinations) {
         // Cross-account only when known: a template's placeholder account may be the role's.
         const cross = knownToDiffer(d.bucket.account, l.role.account);

@@ -1,6 +1,7 @@
 import { isComplete, kmsRequired, PAGES } from '../src/replication/catalogue.js';
 import { grantRequest, roleCallOf } from '../src/replication/context.js';
 import { gaps, provable, reportGaps, targetOf, unknownReason } from '../src/replication/gaps.js';
+import { noReplication, noRolePolicy } from '../src/replication/missing.js';
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({
@@ -10,6 +11,20 @@ export default defineRule({
   level: 'warning',
   helpUri: PAGES.userGuide,
   check({ model, report, skip }) {
+    const none = noReplication(model);
+    if (none) skip(none);
+    // Encryption the inputs do not give cannot be judged: say which buckets (SSE-S3 is the default).
+    const known = new Set(model.encryptions.map((e) => e.tableBucketARN));
+    const unknown = new Map<string, string>();
+    for (const l of model.setups) {
+      if (!l.source) continue; // the other permission rules say so
+      for (const b of [l.source.bucket, ...l.destinations.map((d) => d.bucket)])
+        if (!known.has(b.arn)) unknown.set(b.arn, b.name);
+    }
+    if (unknown.size > 0)
+      skip(
+        `no encryption settings for table bucket${unknown.size > 1 ? 's' : ''} ${[...unknown.values()].join(', ')} (put-table-bucket-encryption --cli-input-json; or turn kms-permissions off in .s3tables-lint.json if no bucket uses SSE-KMS): the role's use of ${unknown.size > 1 ? 'their KMS keys' : 'its KMS key'} was not checked`,
+      );
     if (model.encryptions.length === 0) return;
     for (const l of model.setups) {
       if (!isComplete(l)) continue;
@@ -17,9 +32,7 @@ export default defineRule({
       if (grants.length === 0) continue;
       const target = targetOf(l.role.policies);
       if (!target) {
-        skip(
-          `no permissions policy for role ${l.role.arn} among the inputs: its KMS permissions were not checked`,
-        );
+        skip(noRolePolicy(l.role, 'KMS permissions'));
         continue;
       }
       const unknown = l.role.unknownAttached;

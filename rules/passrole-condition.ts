@@ -6,6 +6,7 @@ import type { PolicyDoc, RoleRef, Setup } from '../src/model.js';
 import { PAGES, REPLICATION_SERVICE, statementFor, type Grant } from '../src/replication/catalogue.js';
 import { callsOf, requestFor, type CallContext } from '../src/replication/context.js';
 import { explainLines } from '../src/replication/gaps.js';
+import { noReplication } from '../src/replication/missing.js';
 import { defineRule } from '../src/rule.js';
 
 /**
@@ -59,7 +60,9 @@ export default defineRule({
   level: 'error',
   helpUri: PAGES.passRole,
   seeAlso: ['PASS_ROLE_WITH_STAR_IN_RESOURCE'],
-  check({ model, report }) {
+  check({ model, report, skip }) {
+    const none = noReplication(model);
+    if (none) skip(none);
     const roles: { role: RoleRef; dir: string; setup: Setup; call: CallContext }[] = [];
     for (const setup of model.setups) {
       if (setup.role)
@@ -79,6 +82,11 @@ export default defineRule({
     const graded = (
       model.caller?.policies ?? model.policies.filter((p) => p.policyType === 'identity')
     ).filter(mayAllowPassRole);
+    // With the caller known, caller-permissions reports a missing PassRole; without, say so.
+    if (graded.length === 0 && !model.caller)
+      skip(
+        "no policy among the inputs allows iam:PassRole of the replication role (--caller-policy FILE, --caller NAME, or bindings.caller in .s3tables-lint.json): the caller's PassRole condition was not checked",
+      );
     for (const policy of graded) {
       // Against the roles of the configurations in its own folder, if any (one setup per folder).
       const near = byDir.get(dirOf(policy.file.name)) ?? [];

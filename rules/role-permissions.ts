@@ -18,6 +18,7 @@ import {
   type Gap,
   type RequestOf,
 } from '../src/replication/gaps.js';
+import { noReplication, noRolePolicy, noSource, pathMismatch } from '../src/replication/missing.js';
 import type { PolicyDoc } from '../src/model.js';
 import { defineRule, type RuleContext } from '../src/rule.js';
 
@@ -28,21 +29,18 @@ export default defineRule({
   level: 'error',
   helpUri: PAGES.userGuide,
   check({ model, report, skip }) {
+    const none = noReplication(model);
+    if (none) skip(none);
     for (const l of model.setups) {
       const doc = l.doc;
       if (!isComplete(l)) {
-        if (l.role)
-          skip(
-            `${doc.file.name}: no source ARN (Get...Replication output): the role's permissions for it were not checked`,
-          );
+        if (l.role) skip(noSource(doc.file.name, "the role's permissions for it"));
         continue;
       }
       const policies = l.role.policies;
       const target = targetOf(policies);
       if (!target) {
-        skip(
-          `no permissions policy for role ${l.role.arn} among the inputs (get-role-policy output, account authorization details or --role-policy FILE): its permissions were not checked`,
-        );
+        skip(l.role.otherPaths.length > 0 ? pathMismatch(l.role, l.role.otherPaths) : noRolePolicy(l.role));
         continue;
       }
       const unknown = l.role.unknownAttached;

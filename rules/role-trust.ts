@@ -10,6 +10,7 @@ import {
 } from '../src/replication/catalogue.js';
 import { callsOf, requestFor } from '../src/replication/context.js';
 import { explainLines, STATEMENT } from '../src/replication/gaps.js';
+import { noReplication, noTrust, pathMismatch } from '../src/replication/missing.js';
 import { defineRule, type Path } from '../src/rule.js';
 
 /** The condition entry that fails on what the service is known to send or not send (to point at it). */
@@ -70,13 +71,13 @@ export default defineRule({
   helpUri: PAGES.userGuide,
   seeAlso: [PAGES.confusedDeputy],
   check({ model, report, skip }) {
+    const none = noReplication(model);
+    if (none) skip(none);
     for (const l of model.setups) {
       if (!l.role) continue; // role-arn reports it
       const trusts = l.role.trust;
       if (trusts.length === 0) {
-        skip(
-          `no trust policy for role ${l.role.arn} among the inputs (aws iam get-role output or --trust-policy FILE): its trust was not checked`,
-        );
+        skip(l.role.otherPaths.length > 0 ? pathMismatch(l.role, l.role.otherPaths) : noTrust(l.role));
         continue;
       }
       const complete = isComplete(l) ? l : undefined;

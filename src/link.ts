@@ -154,6 +154,8 @@ function fileIndex(docs: Documents, cwd: string): Map<string, { policies: Policy
 class Index {
   readonly rolesByArn = new Map<string, RoleDoc[]>();
   readonly rolesByName = new Map<string, RoleDoc[]>();
+  /** Roles with an ARN by `account/name`, to say why one that differs only by path is not linked. */
+  readonly rolesByAccountName = new Map<string, RoleDoc[]>();
   /** Identity policies whose wrapper names a role (get-role-policy, authorization details). */
   readonly roleInlineByArn = new Map<string, PolicyDoc[]>();
   readonly roleInlineByName = new Map<string, PolicyDoc[]>();
@@ -181,6 +183,8 @@ class Index {
     docs.roles.forEach((r, i) => this.order.set(r, i));
     docs.policies.forEach((p, i) => this.order.set(p, i));
     for (const r of docs.roles) {
+      const ref = r.arn !== undefined ? parseRoleArn(r.arn) : undefined;
+      if (ref) push(this.rolesByAccountName, `${ref.account}/${ref.name}`, r);
       if (r.arn !== undefined) push(this.rolesByArn, r.arn, r);
       else if (r.name !== undefined) push(this.rolesByName, r.name, r);
       if (r.arn !== undefined && r.name !== undefined && hasPlaceholder(r.arn))
@@ -214,6 +218,12 @@ class Index {
         ...(this.templateRoles.get(role.name) ?? []),
       ]),
     );
+  }
+
+  /** ARNs of other roles of the same account and name (a different path): IAM's ARN is exact. */
+  otherPaths(role: RoleRef): string[] {
+    const same = this.rolesByAccountName.get(`${role.account}/${role.name}`) ?? [];
+    return unique(same.flatMap((r) => (r.arn !== undefined && r.arn !== role.arn ? [r.arn] : [])));
   }
 
   /** The role's inline and attached managed identity policies, in input order. */
@@ -359,6 +369,7 @@ function roleOf(
     ]),
     policies: unique([...index.policiesOf(ref, new Set(attached)), ...bound.flatMap((b) => b.policies)]),
     unknownAttached: index.unknown(attached),
+    otherPaths: index.otherPaths(ref),
   };
 }
 

@@ -266,6 +266,8 @@ export interface SetupRole extends RoleRef {
   policies: PolicyDoc[];
   /** Attached managed policies whose documents are not among the inputs. */
   unknownAttached: string[];
+  /** ARNs of role documents with the same account and name but another path: not linked, said. */
+  otherPaths: string[];
   /** Its permissions boundary, when get-role, authorization details or a binding gives one. */
   boundary?: Boundary;
 }

@@ -62,6 +62,23 @@ describe('text reporter', () => {
         '      "arn:aws:s3tables:us-east-1:111122223333:bucket/b"',
         '    ]',
         '2 problems (1 error, 1 warning, 0 notes)',
+        'not checked: demo-aws: needs AWS access',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('ends with the checks that did not run, one line per reason, control characters escaped', () => {
+    const notRun = [
+      { rule: 'rule-a', reason: 'no caller policy (--caller-policy FILE)' },
+      { rule: 'rule-b', reason: 'no caller policy (--caller-policy FILE)' },
+      { rule: 'rule-a', reason: 'no caller policy (--caller-policy FILE)' },
+      { rule: 'rule-c', reason: 'evil\nfile.json:1:1 error forged' },
+    ];
+    expect(text({ findings: [], notRun }, { color: false })).toBe(
+      [
+        'not checked: rule-a, rule-b: no caller policy (--caller-policy FILE)',
+        'not checked: rule-c: evil\\u{a}file.json:1:1 error forged',
         '',
       ].join('\n'),
     );
@@ -75,7 +92,7 @@ describe('text reporter', () => {
   });
 
   it('is empty when there is nothing to report', () => {
-    expect(text(result([]), { color: false })).toBe('');
+    expect(text({ ...result([]), notRun: [] }, { color: false })).toBe('');
   });
 
   it('colours the level and dims the rule id only when asked', () => {
@@ -163,8 +180,16 @@ describe('github reporter', () => {
         '::error file=policies/role.json,line=3,col=81,endLine=3,endColumn=84,title=demo-rule::Resource "*" grants every table; name the table ARN.',
         '::notice file=we%2Cird%3Aname%25.json,line=1,col=1,endLine=1,endColumn=2,title=demo-rule::line one\\nline two: 100%25',
         '2 problems (1 error, 0 warnings, 1 note)',
+        '::notice title=s3tables-lint%3A not checked::demo-aws: needs AWS access',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('escapes a not-checked reason as the runner reads it', () => {
+    const notRun = [{ rule: 'r', reason: '100% of\r\n::error ::forged' }];
+    expect(github({ findings: [], notRun })).toBe(
+      '::notice title=s3tables-lint%3A not checked::r: 100%25 of\\u{d}\\u{a}::error ::forged\n',
     );
   });
 
@@ -175,7 +200,7 @@ describe('github reporter', () => {
   });
 
   it('prints nothing for a clean run', () => {
-    expect(github(result([]))).toBe('');
+    expect(github({ ...result([]), notRun: [] })).toBe('');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Finding, Level, LintResult } from '../result.js';
 import { escapeControl, escapeData, escapeProperty } from './escape.js';
-import { summary } from './text.js';
+import { notChecked, summary } from './text.js';
 
 export { escapeData, escapeProperty };
 
@@ -9,11 +9,15 @@ const COMMANDS: Record<Level, string> = { error: 'error', warning: 'warning', no
 
 /**
  * GitHub Actions workflow commands: one `::error file=…,line=…::message` line per finding, which the
- * runner turns into annotations on the pull request, then the summary line (plain log text).
+ * runner turns into annotations on the pull request, then the summary line (plain log text), then a
+ * `::notice` per reason a check did not run.
  */
-export function github(result: Pick<LintResult, 'findings'>): string {
+export function github(result: Pick<LintResult, 'findings'> & Partial<Pick<LintResult, 'notRun'>>): string {
   const lines = result.findings.map(annotation);
   if (result.findings.length > 0) lines.push(summary(result.findings));
+  // Checks that did not run: a notice each (no file), so a skipped check shows on the run's summary.
+  for (const l of notChecked(result.notRun ?? []))
+    lines.push(`::notice title=${escapeProperty('s3tables-lint: not checked')}::${escapeData(l)}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 

@@ -1,4 +1,4 @@
-import type { Finding, Level, LintResult } from '../result.js';
+import type { Finding, Level, LintResult, NotRun } from '../result.js';
 import { escapeControl, logLine } from './escape.js';
 
 export interface TextOptions {
@@ -33,8 +33,14 @@ export function useColor(c: ColorContext): boolean {
   return c.isTTY && c.env['TERM'] !== 'dumb';
 }
 
-/** `file:line:col level rule-id message`, then the fix to paste, then a summary line. */
-export function text(result: Pick<LintResult, 'findings'>, options: TextOptions): string {
+/**
+ * `file:line:col level rule-id message`, then the fix to paste, then a summary line, then one
+ * `not checked:` line per reason a check did not run (a silent pass is the worst outcome).
+ */
+export function text(
+  result: Pick<LintResult, 'findings'> & Partial<Pick<LintResult, 'notRun'>>,
+  options: TextOptions,
+): string {
   const findings = result.findings;
   const paint = (code: string, s: string): string => (options.color ? `${code}${s}${RESET}` : s);
   const lines: string[] = [];
@@ -50,7 +56,22 @@ export function text(result: Pick<LintResult, 'findings'>, options: TextOptions)
     }
   }
   if (findings.length > 0) lines.push(summary(findings));
+  for (const l of notChecked(result.notRun ?? [])) lines.push(paint(DIM, logLine(`not checked: ${l}`)));
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/**
+ * The checks that did not run, one line per reason (`rule-a, rule-b: reason`): rules that skip
+ * for the same reason share a line. Control characters from input (file names) are escaped.
+ */
+export function notChecked(notRun: readonly NotRun[]): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const { rule, reason } of notRun) {
+    const rules = byReason.get(reason) ?? [];
+    if (!rules.includes(rule)) rules.push(rule);
+    byReason.set(reason, rules);
+  }
+  return [...byReason].map(([reason, rules]) => escapeControl(`${rules.join(', ')}: ${reason}`));
 }
 
 export function summary(findings: readonly Finding[]): string {

@@ -26,11 +26,23 @@ interface CaseSpec {
   paths?: string[];
   options?: Omit<LintOptions, 'cwd' | 'rules' | 'config'>;
   with?: string[];
+  /**
+   * Rules a valid case expects to say `not checked` (a check whose input the case deliberately
+   * leaves out). Any other skip fails the case: a valid case must not pass by not running.
+   */
+  notChecked?: string[];
 }
 
 /** Lints one case folder with the given rules; returns the text report (no colour). */
 export async function runCase(dir: string, rules: readonly Rule[]): Promise<string> {
   return text(await lintCase(dir, rules), { color: false });
+}
+
+/** The case's declared `notChecked` rule ids (sorted). */
+export function declaredNotChecked(dir: string): string[] {
+  const specFile = join(dir, 'case.json');
+  const spec: CaseSpec = existsSync(specFile) ? (JSON.parse(readFileSync(specFile, 'utf8')) as CaseSpec) : {};
+  return [...(spec.notChecked ?? [])].sort();
 }
 
 /** Lints one case folder with the given rules (and the case's `with` rules and config). */
