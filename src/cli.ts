@@ -14,7 +14,8 @@ import { json } from './reporters/json.js';
 import { sarif } from './reporters/sarif.js';
 import { github } from './reporters/github.js';
 import { text, useColor } from './reporters/text.js';
-import { atLeast, type Level, type LintResult } from './result.js';
+import { FAIL_ON, parseMaxWarnings, verdict } from './gate.js';
+import type { LintResult } from './result.js';
 
 const HELP = `Usage: s3tables-lint [options] [paths...]
        s3tables-lint suggest <replication.json> [--as json|cfn|terraform] [-o file]
@@ -44,8 +45,10 @@ Options:
                                     the .tf blocks of their resources instead of the plan JSON
       --explain                     print, for permission findings, the statements considered
                                     and why none granted (or which Deny won)
-      --fail-on <error|warning|note>
-                                    exit 1 when a finding is at or above this level (default: error)
+      --fail-on <error|warning|note|none>
+                                    exit 1 when a finding is at or above this level (default:
+                                    error); none: report only
+      --max-warnings <n>            also exit 1 when there are more than n warnings (as ESLint)
       --allow-empty                 exit 0 when the paths hold nothing to lint
   -c, --config <file>               use this config file (default: the nearest .s3tables-lint.json
                                     in this or a parent directory, up to the git repository root)
@@ -61,7 +64,8 @@ suggest prints the least-privilege caller policy, role permissions policy, trust
 table bucket policy of each destination in another account) for one replication configuration,
 as JSON (default), CloudFormation (YAML with JSON bodies) or Terraform (--as).
 
-Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
+Exit codes: 0 no finding at or above --fail-on (and at most --max-warnings warnings);
+            1 findings at or above it (or too many warnings);
             2 usage error, unreadable path or internal error.
 `;
 
@@ -90,11 +94,15 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError('--config and --no-config cannot be used together');
   const config = readConfig(values.config, values['no-config'] === true);
   // Flags win over the config file.
-  const failOn = oneOf(
-    values['fail-on'] ?? config?.config.failOn ?? 'error',
-    ['error', 'warning', 'note'] as const,
-    '--fail-on',
-  );
+  const failOn = oneOf(values['fail-on'] ?? config?.config.failOn ?? 'error', FAIL_ON, '--fail-on');
+  let maxWarnings = config?.config.maxWarnings;
+  if (values['max-warnings'] !== undefined) {
+    maxWarnings = parseMaxWarnings(values['max-warnings']);
+    if (maxWarnings === undefined)
+      throw new UsageError(
+        `--max-warnings must be a whole number (0 or more, or -1 for no limit); got "${values['max-warnings']}"`,
+      );
+  }
   if (values['print-config']) {
     await writeStdout(
       printConfig({
@@ -145,7 +153,9 @@ async function main(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  return result.findings.some((f) => atLeast(f.level, failOn as Level)) ? 1 : 0;
+  const gate = verdict(result.findings, { failOn, ...(maxWarnings !== undefined ? { maxWarnings } : {}) });
+  if (gate.why) process.stderr.write(`s3tables-lint: ${gate.why}\n`);
+  return gate.fail ? 1 : 0;
 }
 
 function readConfig(file: string | undefined, none: boolean): LoadedConfig | undefined {
@@ -191,6 +201,7 @@ function parse(argv: string[]) {
         rule: { type: 'string', multiple: true },
         skip: { type: 'string', multiple: true },
         'fail-on': { type: 'string' },
+        'max-warnings': { type: 'string' },
         'caller-policy': { type: 'string', multiple: true },
         caller: { type: 'string' },
         'role-policy': { type: 'string', multiple: true },
@@ -209,7 +220,7 @@ function parse(argv: string[]) {
     });
   } catch (cause) {
     // parseArgs messages are long; keep the first sentence.
-    const message = cause instanceof Error ? cause.message.split('. ')[0] : String(cause);
+    const message = cause instanceof Error ? (cause.message.split(/\.\s/)[0] ?? '') : String(cause);
     throw new UsageError(`${message} (see --help)`);
   }
 }

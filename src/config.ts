@@ -80,7 +80,10 @@ export interface Config {
   $schema?: string;
   /** Rule id glob → `off` or a level; when several match a rule, the last one wins. */
   rules?: Record<string, RuleSetting>;
-  failOn?: Level;
+  /** `none`: findings never fail the run (report only). */
+  failOn?: Level | 'none';
+  /** Fail when there are more warnings than this (ESLint's --max-warnings). */
+  maxWarnings?: number;
   /** Globs for directory scans (replace the default `**\/*.json`). */
   include?: string[];
   /** Globs for directory scans (added to the default `node_modules` and `.git`). */
@@ -149,6 +152,7 @@ const TOP = [
   '$schema',
   'rules',
   'failOn',
+  'maxWarnings',
   'include',
   'exclude',
   'bindings',
@@ -183,9 +187,14 @@ export function validateConfig(value: unknown): string | undefined {
       return undefined;
     }) ??
     optional(value, 'failOn', 'failOn', (v, at) =>
-      (LEVEL_NAMES as readonly unknown[]).includes(v)
+      ([...LEVEL_NAMES, 'none'] as readonly unknown[]).includes(v)
         ? undefined
-        : `${at} must be one of ${quoted(LEVEL_NAMES)}`,
+        : `${at} must be one of ${quoted([...LEVEL_NAMES, 'none'])}`,
+    ) ??
+    optional(value, 'maxWarnings', 'maxWarnings', (v, at) =>
+      Number.isInteger(v) && (v as number) >= -1
+        ? undefined
+        : `${at} must be a whole number, 0 or more (-1: no limit)`,
     ) ??
     optional(value, 'include', 'include', globs) ??
     optional(value, 'exclude', 'exclude', globs) ??

@@ -1,6 +1,6 @@
 import { CONFIG_FILE, findConfig, type LoadedConfig } from './config.js';
 import { plan } from './plan.js';
-import type { Level } from './result.js';
+import type { FailOn } from './gate.js';
 import registry from '../rules/index.js';
 
 export interface PrintConfigOptions {
@@ -8,7 +8,7 @@ export interface PrintConfigOptions {
   config: LoadedConfig | undefined;
   /** How the config was chosen: `--config`, `--no-config`, or undefined (searched for). */
   flag?: '--config' | '--no-config';
-  failOn: Level;
+  failOn: FailOn;
   rule: readonly string[];
   skip: readonly string[];
 }
