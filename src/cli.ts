@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findConfig, loadConfig, type LoadedConfig } from './config.js';
@@ -120,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
   const paths = positionals.length > 0 ? positionals : ['.'];
   if (paths.filter((p) => p === '-').length > 1) throw new UsageError('- (stdin) can be given once');
 
+  checkBindingFlags(values);
   const trust = values['trust-policy'] ?? [];
   if (trust.length > 1)
     throw new UsageError('--trust-policy is given more than once; a role has one trust policy');
@@ -134,7 +136,15 @@ async function main(argv: string[]): Promise<number> {
     ...(values['tf-root'] !== undefined ? { tfRoot: values['tf-root'] } : {}),
     stdin: () => readStdin(MAX_FILE_BYTES),
   });
-  for (const note of result.notes) say(note);
+  const empty = result.files === 0 && !values['allow-empty'];
+  // Nothing to lint is one error line; the notes (a directory without JSON) say it more precisely.
+  if (empty)
+    say(
+      result.notes.length > 0
+        ? result.notes.map((n) => n.replace(/\)$/, '; --allow-empty accepts that)')).join('; ')
+        : `nothing to lint in ${paths.join(' ')}: no replication configuration or IAM document found (--allow-empty accepts that)`,
+    );
+  else for (const note of result.notes) say(note);
   const color = useColor({
     noColor: values['no-color'] === true,
     env: process.env,
@@ -147,16 +157,35 @@ async function main(argv: string[]): Promise<number> {
   else await writeStdout(out);
 
   if (result.crashed) return 2;
-  if (result.files === 0 && !values['allow-empty']) {
-    say(
-      `nothing to lint in ${paths.join(' ')}: no replication configuration or IAM document found (--allow-empty accepts that)`,
-    );
-    return 2;
-  }
+  if (empty) return 2;
   const gate = verdict(result.findings, { failOn, ...(maxWarnings !== undefined ? { maxWarnings } : {}) });
-  if (gate.why) process.stderr.write(`s3tables-lint: ${gate.why}\n`);
+  if (gate.why) say(gate.why);
   return gate.fail ? 1 : 0;
 }
+
+/**
+ * Binding flags name files: `-` is not one (standard input is an input to lint, never bound), and
+ * a missing file is reported against the flag the user typed.
+ */
+function checkBindingFlags(values: Values): void {
+  for (const flag of ['caller-policy', 'role-policy', 'trust-policy'] as const) {
+    for (const file of values[flag] ?? []) {
+      if (file === '-')
+        throw new UsageError(
+          `--${flag} takes a file, not - (standard input cannot be bound): save the policy to a file and give its path`,
+        );
+      if (!isFile(file)) throw new UsageError(`--${flag} ${file}: no such file`);
+    }
+  }
+}
+
+const isFile = (path: string): boolean => {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+};
 
 function readConfig(file: string | undefined, none: boolean): LoadedConfig | undefined {
   if (none) return undefined;

@@ -57,13 +57,14 @@ export interface LinkBindings {
 export function link(docs: Documents, bindings: LinkBindings = {}, cwd: string = process.cwd()): Model {
   const byFile = fileIndex(docs, cwd);
   const roles = [...(bindings.roles ?? [])];
+  // --role-policy / --trust-policy with no configuration naming a role: the files are still typed
+  // by the flag (and linted as such); the permission rules say they could not run.
+  let unowned: { policies: readonly string[]; trust?: string } | undefined;
   if (bindings.onlyRole) {
     const { policies, trust, flag } = bindings.onlyRole;
-    roles.push({
-      key: onlyRole(docs.replications, flag),
-      policies,
-      ...(trust !== undefined ? { trust } : {}),
-    });
+    const key = onlyRole(docs.replications, flag);
+    if (key === undefined) unowned = { policies, ...(trust !== undefined ? { trust } : {}) };
+    else roles.push({ key, policies, ...(trust !== undefined ? { trust } : {}) });
   }
 
   // A bound bare document takes its policy type (and owner) from the binding, not its content.
@@ -79,6 +80,8 @@ export function link(docs: Documents, bindings: LinkBindings = {}, cwd: string =
       return bound;
     });
   const modelBindings: ModelBindings = { caller: [], roles: [] };
+  for (const path of unowned?.policies ?? []) bind(path, 'identity');
+  if (unowned?.trust !== undefined) bind(unowned.trust, 'trust');
   for (const path of bindings.caller ?? []) modelBindings.caller.push(...bind(path, 'identity'));
   const boundaries = new Map<string, PolicyDoc[]>();
   for (const { key, policies, trust, boundary } of roles) {
@@ -444,8 +447,11 @@ function principalPolicies(index: Index, who: string): Caller {
   };
 }
 
-/** The one role the run's replication configurations name (for `--role-policy` / `--trust-policy`). */
-function onlyRole(replications: readonly ReplicationDoc[], flag: string): string {
+/**
+ * The one role the run's replication configurations name (for `--role-policy` / `--trust-policy`);
+ * undefined when none names one.
+ */
+function onlyRole(replications: readonly ReplicationDoc[], flag: string): string | undefined {
   const roles = unique(
     replications.flatMap((r) => {
       const value = replicationArns(r).role?.value;
@@ -453,10 +459,7 @@ function onlyRole(replications: readonly ReplicationDoc[], flag: string): string
     }),
   );
   if (roles.length === 1) return roles[0] as string;
-  if (roles.length === 0)
-    throw new UsageError(
-      `${flag} binds to the role a replication configuration names, but no configuration among the inputs names one`,
-    );
+  if (roles.length === 0) return undefined;
   throw new UsageError(
     `${flag} is ambiguous: the replication configurations name ${roles.length} roles (${roles.join(', ')}); bind each role in the config file`,
   );

@@ -81,11 +81,8 @@ export interface LintResult {
   tool: ToolInfo;
   /** Findings no suppression matched: what the text output and the exit code count. */
   findings: Finding[];
-  /**
-   * Findings a config suppression matched (`suppressed` set): SARIF and JSON keep them. Always
-   * set by lint(); optional so results built by hand (tests, other tools) need not carry it.
-   */
-  suppressed?: Finding[];
+  /** Findings a config suppression matched (`suppressed` set): SARIF and JSON keep them; often []. */
+  suppressed: Finding[];
   /** The rules that ran (and the pseudo-rules findings refer to). */
   rules: RuleMeta[];
   notRun: NotRun[];

@@ -43,6 +43,7 @@ function result(findings: Finding[]): LintResult {
   return {
     tool: TOOL,
     findings,
+    suppressed: [],
     rules: [],
     notRun: [{ rule: 'demo-aws', reason: 'needs AWS access' }],
     crashed: false,

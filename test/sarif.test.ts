@@ -105,7 +105,17 @@ function finding(i: number, level: Level): Finding {
 
 function synthetic(findings: Finding[], extra: Partial<LintResult> = {}): LintResult {
   const { check: _check, ...meta } = demo;
-  return { tool: TOOL, findings, rules: [meta], notRun: [], crashed: false, files: 1, notes: [], ...extra };
+  return {
+    tool: TOOL,
+    findings,
+    suppressed: [],
+    rules: [meta],
+    notRun: [],
+    crashed: false,
+    files: 1,
+    notes: [],
+    ...extra,
+  };
 }
 
 // Every log a test below produces is also validated by the schema at the end.

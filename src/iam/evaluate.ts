@@ -319,11 +319,15 @@ function checkResource(c: Compiled, p: Prepared): Part {
     if (unknown !== undefined) {
       return { result: 'unknown', why: `Resource ${unknown} has a policy variable not in the context` };
     }
+    // The verb's base form: "matches" → "match" (not "matche").
     if (placeholder !== undefined) {
       return { result: 'unknown', why: `Resource ${placeholder} may match ${res} (a placeholder)` };
     }
     return (
-      unknownIn(c, 'Resource') ?? { result: false, why: `Resource does not ${verb.replace(/s$/, '')} ${res}` }
+      unknownIn(c, 'Resource') ?? {
+        result: false,
+        why: `Resource does not ${verb.replace(/e?s$/, '')} ${res}`,
+      }
     );
   }
   if (c.notResources) {

@@ -77,7 +77,10 @@ function sarifLog(result: LintResult, options: SarifOptions = {}): Log {
 }
 
 /** The findings and the suppressed ones, merged in the engine's order. */
-export function withSuppressed(result: Pick<LintResult, 'findings' | 'suppressed'>): readonly Finding[] {
+export function withSuppressed(
+  result: Pick<LintResult, 'findings'> & Partial<Pick<LintResult, 'suppressed'>>,
+): readonly Finding[] {
+  // Partial: a caller with only findings (an older tool's result) still gets them all.
   const suppressed = result.suppressed ?? [];
   return suppressed.length === 0 ? result.findings : [...result.findings, ...suppressed].sort(compare);
 }
