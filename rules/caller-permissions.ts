@@ -8,14 +8,15 @@ import {
 import { callsOf, grantRequest } from '../src/replication/context.js';
 import { gaps, provable, reportGaps, targetOf, unknownReason } from '../src/replication/gaps.js';
 import { NO_CALLER, noReplication, noSource } from '../src/replication/missing.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 export default defineRule({
   id: 'caller-permissions',
   description:
     'The principal that calls Put...Replication must be allowed the call on the source and iam:PassRole of the replication role to replication.s3tables.amazonaws.com.',
   level: 'error',
-  helpUri: PAGES.userGuide,
+  helpUri: rulePage('caller-permissions'),
+  tags: ['security', 'iam', 'replication', 'permissions'],
   seeAlso: [PAGES.putTable, PAGES.putBucket],
   check({ model, report, skip }) {
     const none = noReplication(model);

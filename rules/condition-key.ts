@@ -12,7 +12,7 @@ import type { ConditionEntry } from '../src/iam/policy.js';
 import { parseOperator } from '../src/iam/conditions.js';
 import { closest } from '../src/iam/closest.js';
 import { operatorMismatch } from '../src/iam/keytypes.js';
-import { defineRule, type Report } from '../src/rule.js';
+import { defineRule, rulePage, type Report } from '../src/rule.js';
 
 const SINGLE_VALUED = new Set(['String', 'ARN', 'Bool', 'Numeric', 'Date', 'IPAddress', 'Binary']);
 
@@ -64,7 +64,8 @@ export default defineRule({
   description:
     "A condition key exists for none of the statement's actions, its operator does not compare values of its type, or ForAllValues/ForAnyValue is used with a single-valued key.",
   level: 'warning',
-  helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html',
+  helpUri: rulePage('condition-key'),
+  tags: ['iam', 'correctness'],
   seeAlso: [
     'INVALID_GLOBAL_CONDITION_KEY',
     'INVALID_SERVICE_CONDITION_KEY',

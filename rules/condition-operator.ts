@@ -1,7 +1,7 @@
 import { CONDITION_OPERATORS } from '../src/iam/conditions.js';
 import { isObject } from '../src/values.js';
 import { closest } from '../src/iam/closest.js';
-import { defineRule, type Level } from '../src/rule.js';
+import { defineRule, rulePage, type Level } from '../src/rule.js';
 
 const QUALIFIERS = ['ForAnyValue:', 'ForAllValues:'];
 
@@ -60,8 +60,8 @@ export default defineRule({
   description:
     'A Condition operator is unknown or misspelled, or combines Null with IfExists, ForAnyValue or ForAllValues.',
   level: 'error',
-  helpUri:
-    'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
+  helpUri: rulePage('condition-operator'),
+  tags: ['iam', 'correctness'],
   seeAlso: ['INVALID_CONDITION_OPERATOR', 'NULL_WITH_IF_EXISTS'],
   policy({ doc, statements }, { report }) {
     for (const statement of statements) {

@@ -1,10 +1,10 @@
-import { destinationGrants, isComplete, PAGES, statementFor } from '../src/replication/catalogue.js';
+import { destinationGrants, isComplete, statementFor } from '../src/replication/catalogue.js';
 import { grantRequest, roleCallOf } from '../src/replication/context.js';
 import { gaps, reportGaps, targetOf } from '../src/replication/gaps.js';
 import { appliesToBucket, isBucketPolicy } from '../src/iam/buckets.js';
 import type { Model } from '../src/model.js';
 import { knownToDiffer } from '../src/values.js';
-import { defineRule, type RuleContext } from '../src/rule.js';
+import { defineRule, rulePage, type RuleContext } from '../src/rule.js';
 import { noReplication, noSource } from '../src/replication/missing.js';
 
 export default defineRule({
@@ -12,7 +12,8 @@ export default defineRule({
   description:
     'A destination table bucket in another account than the replication role must grant the role, in its table bucket policy, what replication writes.',
   level: 'error',
-  helpUri: PAGES.userGuide,
+  helpUri: rulePage('destination-bucket-policy'),
+  tags: ['security', 'iam', 'replication', 'permissions', 'cross-account'],
   check({ model, report, skip }) {
     const none = noReplication(model);
     if (none) skip(none);

@@ -1,12 +1,13 @@
 import { bucketArnOf, show } from '../src/iam/arn.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 export default defineRule({
   id: 'destination-is-source',
   description:
     'A replication destination must not be the source table bucket (or the bucket holding the source table).',
   level: 'error',
-  helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-tables-replication-setting-up.html',
+  helpUri: rulePage('destination-is-source'),
+  tags: ['replication', 'correctness'],
   check({ model, report }) {
     for (const { doc, arns } of model.setups) {
       const { source, destinations } = arns;

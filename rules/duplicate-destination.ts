@@ -1,12 +1,12 @@
 import { bucketArnOf, pathText, show } from '../src/iam/arn.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 export default defineRule({
   id: 'duplicate-destination',
   description: 'A replication rule must not list the same destination table bucket twice.',
   level: 'warning',
-  helpUri:
-    'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3Buckets_TableBucketReplicationConfiguration.html',
+  helpUri: rulePage('duplicate-destination'),
+  tags: ['replication', 'correctness'],
   check({ model, report }) {
     for (const { doc, arns } of model.setups) {
       const { destinations } = arns;

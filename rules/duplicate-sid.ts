@@ -1,4 +1,4 @@
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 const ALPHANUMERIC = /^[A-Za-z0-9]*$/;
 
@@ -15,7 +15,8 @@ export default defineRule({
   description:
     'Statement ids (Sid) must be unique within a policy, and alphanumeric in identity and trust policies.',
   level: 'error',
-  helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html',
+  helpUri: rulePage('duplicate-sid'),
+  tags: ['iam', 'correctness'],
   policy({ doc, statements }, { report }) {
     // A Map, not an object: Sids are user data ("__proto__" included).
     const seen = new Map<string, string>();

@@ -1,15 +1,16 @@
-import { isComplete, kmsRequired, PAGES } from '../src/replication/catalogue.js';
+import { isComplete, kmsRequired } from '../src/replication/catalogue.js';
 import { grantRequest, roleCallOf } from '../src/replication/context.js';
 import { gaps, provable, reportGaps, targetOf, unknownReason } from '../src/replication/gaps.js';
 import { noReplication, noRolePolicy } from '../src/replication/missing.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 export default defineRule({
   id: 'kms-permissions',
   description:
     'When the source or a destination table bucket uses SSE-KMS, the replication role must be allowed to use its key.',
   level: 'warning',
-  helpUri: PAGES.userGuide,
+  helpUri: rulePage('kms-permissions'),
+  tags: ['security', 'iam', 'replication', 'permissions', 'kms'],
   check({ model, report, skip }) {
     const none = noReplication(model);
     if (none) skip(none);

@@ -1,12 +1,13 @@
 import { resolveAction } from '../src/iam/actions.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 export default defineRule({
   id: 'misspelled-action',
   description:
     'An action is spelled as the S3 Tables API reference misspells it (s3tables:GetTableMaintenanceConfig, s3tables:PutTableMaintenanceConfig).',
   level: 'error',
-  helpUri: 'https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3tables.html',
+  helpUri: rulePage('misspelled-action'),
+  tags: ['iam', 'replication', 'correctness'],
   seeAlso: ['INVALID_ACTION'],
   policy({ doc, statements }, { report }) {
     for (const statement of statements) {

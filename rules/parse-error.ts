@@ -1,11 +1,12 @@
 import { PARSE_ERROR } from '../src/model.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 export default defineRule({
   id: PARSE_ERROR,
   description: 'An input file could not be read as a UTF-8 JSON document.',
   level: 'error',
-  helpUri: 'https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-skeleton.html',
+  helpUri: rulePage('parse-error'),
+  tags: ['input'],
   check({ model, report }) {
     for (const p of model.problems) {
       if (p.ruleId !== PARSE_ERROR) continue;

@@ -1,13 +1,14 @@
 import { parseArn, pathText, show } from '../src/iam/arn.js';
 import type { ArnAt } from '../src/model.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 export default defineRule({
   id: 'partition-mismatch',
   description:
     'The source, every destination and the role of a replication must be in the same AWS partition.',
   level: 'error',
-  helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html',
+  helpUri: rulePage('partition-mismatch'),
+  tags: ['replication', 'iam', 'correctness'],
   check({ model, report }) {
     for (const { doc, arns } of model.setups) {
       const { source, role, destinations } = arns;

@@ -3,11 +3,11 @@ import { normalize, statementsOf, type Statement } from '../src/iam/policy.js';
 import { operatorMismatch } from '../src/iam/keytypes.js';
 import { matchAction } from '../src/iam/wildcard.js';
 import type { PolicyDoc, RoleRef, Setup } from '../src/model.js';
-import { PAGES, REPLICATION_SERVICE, statementFor, type Grant } from '../src/replication/catalogue.js';
+import { REPLICATION_SERVICE, statementFor, type Grant } from '../src/replication/catalogue.js';
 import { callsOf, requestFor, type CallContext } from '../src/replication/context.js';
 import { explainLines } from '../src/replication/gaps.js';
 import { noReplication } from '../src/replication/missing.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 /**
  * Services to try passing the role to: well-known ones, and one no policy names (a condition that
@@ -58,7 +58,9 @@ export default defineRule({
   description:
     'A policy that allows iam:PassRole of the replication role must limit iam:PassedToService to replication.s3tables.amazonaws.com.',
   level: 'error',
-  helpUri: PAGES.passRole,
+  helpUri: rulePage('passrole-condition'),
+  tags: ['security', 'iam', 'replication', 'least-privilege'],
+  securitySeverity: 8.0,
   seeAlso: ['PASS_ROLE_WITH_STAR_IN_RESOURCE'],
   check({ model, report, skip }) {
     const none = noReplication(model);

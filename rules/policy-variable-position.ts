@@ -1,12 +1,13 @@
 import { variableBeforeFifthColon } from '../src/iam/variables.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 export default defineRule({
   id: 'policy-variable-position',
   description:
     'A Resource or NotResource ARN has a policy variable before its fifth colon, where IAM does not resolve it.',
   level: 'error',
-  helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html',
+  helpUri: rulePage('policy-variable-position'),
+  tags: ['iam', 'correctness'],
   policy({ doc, statements }, { report }) {
     for (const statement of statements) {
       for (const item of [...(statement.resource ?? []), ...(statement.notResource ?? [])]) {

@@ -1,5 +1,5 @@
 import { isObject } from '../src/values.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 const FIX = { description: 'set the policy language version', value: { Version: '2012-10-17' } };
 
@@ -8,7 +8,8 @@ export default defineRule({
   description:
     'A policy should declare "Version": "2012-10-17"; without it, or with 2008-10-17, policy variables are not substituted.',
   level: 'warning',
-  helpUri: 'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html',
+  helpUri: rulePage('policy-version'),
+  tags: ['iam', 'maintainability'],
   policy({ doc }, { report }) {
     const policy = doc.data;
     if (!isObject(policy)) return;

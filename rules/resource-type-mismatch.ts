@@ -2,7 +2,7 @@ import { statementActions } from '../src/iam/actions.js';
 import type { ActionInfo, ServiceData } from '../src/iam/data.js';
 import { wildcardService } from '../src/iam/evaluate.js';
 import { couldMatchTemplate, fields } from '../src/iam/templates.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 /**
  * Prefixes whose data cannot be trusted for this check: two versions of a service share the prefix
@@ -51,8 +51,8 @@ export default defineRule({
   description:
     "A Resource ARN can match no resource type of any of the statement's actions, so it grants nothing.",
   level: 'warning',
-  helpUri:
-    'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
+  helpUri: rulePage('resource-type-mismatch'),
+  tags: ['iam', 'correctness'],
   seeAlso: ['INVALID_ARN_RESOURCE'],
   policy({ doc, statements }, { report }) {
     for (const statement of statements) {

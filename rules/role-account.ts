@@ -1,12 +1,13 @@
 import { PAGES } from '../src/replication/catalogue.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 import { knownToDiffer } from '../src/values.js';
 
 export default defineRule({
   id: 'role-account',
   description: 'The replication role should be in the account of the source table bucket.',
   level: 'warning',
-  helpUri: PAGES.userGuide,
+  helpUri: rulePage('role-account'),
+  tags: ['replication', 'iam'],
   seeAlso: [PAGES.passRole],
   check({ model, report }) {
     for (const { doc, source, role } of model.setups) {

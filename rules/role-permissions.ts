@@ -2,7 +2,6 @@ import { evaluate } from '../src/iam/evaluate.js';
 import type { Statement } from '../src/iam/policy.js';
 import {
   isComplete,
-  PAGES,
   roleRequired,
   statementFor,
   type Complete,
@@ -20,14 +19,16 @@ import {
 } from '../src/replication/gaps.js';
 import { noReplication, noRolePolicy, noSource, pathMismatch } from '../src/replication/missing.js';
 import type { PolicyDoc } from '../src/model.js';
-import { defineRule, type RuleContext } from '../src/rule.js';
+import { defineRule, rulePage, type RuleContext } from '../src/rule.js';
 
 export default defineRule({
   id: 'role-permissions',
   description:
     'The replication role must be allowed to read the source and to create and write tables in every destination, and no more.',
   level: 'error',
-  helpUri: PAGES.userGuide,
+  helpUri: rulePage('role-permissions'),
+  tags: ['security', 'iam', 'replication', 'least-privilege'],
+  securitySeverity: 5.5,
   check({ model, report, skip }) {
     const none = noReplication(model);
     if (none) skip(none);

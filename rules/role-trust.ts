@@ -11,7 +11,9 @@ import {
 import { callsOf, requestFor } from '../src/replication/context.js';
 import { explainLines, STATEMENT } from '../src/replication/gaps.js';
 import { noReplication, noTrust, pathMismatch } from '../src/replication/missing.js';
-import { defineRule, type Path } from '../src/rule.js';
+import { matchAction } from '../src/iam/wildcard.js';
+import type { PolicyDoc } from '../src/model.js';
+import { defineRule, rulePage, type Path, type RuleContext } from '../src/rule.js';
 
 /** The condition entry that fails on what the service is known to send or not send (to point at it). */
 function failingCondition(s: Statement, request: Request): Path | undefined {
@@ -59,6 +61,25 @@ function impossibleSourceArn(s: Statement, fields: readonly string[]): Condition
   return undefined;
 }
 
+/**
+ * An unconditioned Allow of sts:AssumeRole to Principal "*" (or AWS "*"): anyone, in any account,
+ * may assume the role and act with its permissions. Whatever else the trust policy says.
+ */
+function wildcard(trust: PolicyDoc, role: string, report: RuleContext['report']): void {
+  for (const s of statementsOf(trust)) {
+    if (s.effect !== 'Allow' || !s.principal?.any || (s.condition ?? []).length > 0) continue;
+    if (!(s.action ?? []).some((a) => matchAction(a.value, 'sts:AssumeRole'))) continue;
+    report({
+      doc: trust,
+      path: s.principal.path,
+      level: 'warning',
+      message: `any AWS principal may assume role ${role} (Principal "*" without a condition); trust only ${REPLICATION_SERVICE}`,
+      key: 'wildcard-principal',
+      fix: { description: 'the Principal', value: { Service: REPLICATION_SERVICE } },
+    });
+  }
+}
+
 /** Principals people put instead (Terraform's tests use s3.amazonaws.com): named in the hint. */
 const LOOKALIKES = ['s3.amazonaws.com', 's3tables.amazonaws.com'];
 const CONFUSED_DEPUTY_KEYS = ['aws:sourceaccount', 'aws:sourcearn'];
@@ -68,7 +89,9 @@ export default defineRule({
   description:
     'The replication role must trust replication.s3tables.amazonaws.com to assume it (sts:AssumeRole).',
   level: 'error',
-  helpUri: PAGES.userGuide,
+  helpUri: rulePage('role-trust'),
+  tags: ['security', 'iam', 'replication', 'trust'],
+  securitySeverity: 7.5,
   seeAlso: [PAGES.confusedDeputy],
   check({ model, report, skip }) {
     const none = noReplication(model);
@@ -86,6 +109,7 @@ export default defineRule({
         : { Effect: 'Allow', Principal: { Service: REPLICATION_SERVICE }, Action: 'sts:AssumeRole' };
       const request = requestFor(callsOf(model, l).service, 'sts:AssumeRole', l.role.arn);
       for (const trust of trusts) {
+        wildcard(trust, l.role.arn, report);
         const e = evaluate([trust], request);
         const explain = explainLines(e, `sts:AssumeRole of ${l.role.arn} by ${REPLICATION_SERVICE}`, request);
         const source = complete ? ` for source ${complete.source.arn}` : '';

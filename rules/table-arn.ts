@@ -1,11 +1,12 @@
 import { reportArn } from '../src/replication/arns.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 export default defineRule({
   id: 'table-arn',
   description: 'The source tableArn of a table-level replication must be a valid S3 Tables table ARN.',
   level: 'error',
-  helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3Buckets_PutTableReplication.html',
+  helpUri: rulePage('table-arn'),
+  tags: ['replication', 'correctness'],
   check({ model, report }) {
     for (const { doc, arns } of model.setups) {
       const { source } = arns;

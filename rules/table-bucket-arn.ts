@@ -1,12 +1,13 @@
 import { reportArn } from '../src/replication/arns.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 export default defineRule({
   id: 'table-bucket-arn',
   description:
     'The source tableBucketARN and every destinationTableBucketARN must be valid S3 Tables table bucket ARNs.',
   level: 'error',
-  helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3Buckets_ReplicationDestination.html',
+  helpUri: rulePage('table-bucket-arn'),
+  tags: ['replication', 'correctness'],
   check({ model, report }) {
     for (const { doc, arns } of model.setups) {
       const { source, destinations } = arns;

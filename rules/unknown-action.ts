@@ -1,12 +1,12 @@
 import { resolveAction } from '../src/iam/actions.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 export default defineRule({
   id: 'unknown-action',
   description: 'An Action or NotAction names a service or action that the IAM service data does not know.',
   level: 'warning',
-  helpUri:
-    'https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html',
+  helpUri: rulePage('unknown-action'),
+  tags: ['iam', 'correctness'],
   seeAlso: ['INVALID_ACTION', 'INVALID_SERVICE_IN_ACTION'],
   policy({ doc, statements }, { report }) {
     for (const statement of statements) {

@@ -1,11 +1,12 @@
 import { UNKNOWN_DOCUMENT } from '../src/model.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 export default defineRule({
   id: UNKNOWN_DOCUMENT,
   description: 'A file named on the command line is neither a replication configuration nor an IAM document.',
   level: 'warning',
-  helpUri: 'https://github.com/s3tables-lint/s3tables-lint/blob/main/docs/rules/unknown-document.md',
+  helpUri: rulePage('unknown-document'),
+  tags: ['input'],
   check({ model, report }) {
     for (const p of model.problems) {
       if (p.ruleId !== UNKNOWN_DOCUMENT) continue;

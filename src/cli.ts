@@ -14,6 +14,8 @@ import { onlyReplication, renderSuggestion, SUGGEST_FORMATS } from './replicatio
 import { json } from './reporters/json.js';
 import { sarif } from './reporters/sarif.js';
 import { github } from './reporters/github.js';
+import { listRules } from './reporters/rules.js';
+import registry from '../rules/index.js';
 import { text, useColor } from './reporters/text.js';
 import { FAIL_ON, parseMaxWarnings, verdict } from './gate.js';
 import type { LintResult } from './result.js';
@@ -58,6 +60,8 @@ Options:
                                     resolved settings, as JSON, and exit
       --no-color                    no colour, even on a terminal (also NO_COLOR; FORCE_COLOR
                                     colours a non-terminal)
+      --list-rules                  print every rule: id, default level, description (--format
+                                    json: also tags, security severity and help page)
   -v, --version                     print the version and the data versions
   -h, --help                        print this help
 
@@ -86,6 +90,12 @@ async function main(argv: string[]): Promise<number> {
   if (values.version) {
     const data = Object.entries(TOOL.data).map(([k, v]) => `\n${k} ${v}`);
     process.stdout.write(`${TOOL.name} ${TOOL.version}${data.join('')}\n`);
+    return 0;
+  }
+  if (values['list-rules']) {
+    const as = oneOf(values.format ?? 'text', ['text', 'json'] as const, '--format (with --list-rules)');
+    const metas = registry.map(({ check: _check, policy: _policy, ...meta }) => meta);
+    process.stdout.write(listRules(metas, as));
     return 0;
   }
   if (positionals[0] === 'suggest') return suggestCommand(positionals.slice(1), values);
@@ -244,6 +254,7 @@ function parse(argv: string[]) {
         'no-color': { type: 'boolean' },
         'print-config': { type: 'boolean' },
         version: { type: 'boolean', short: 'v' },
+        'list-rules': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });

@@ -62,6 +62,11 @@ export interface RuleMeta {
   seeAlso?: string[];
   /** Labels for GitHub code scanning (SARIF `properties.tags`), e.g. `security`; at most 20 are kept. */
   tags?: string[];
+  /**
+   * For security rules (tagged `security`): SARIF `properties.security-severity`, 0.0–10.0, which
+   * GitHub code scanning ranks as critical (≥ 9), high (≥ 7), medium (≥ 4) or low.
+   */
+  securitySeverity?: number;
 }
 
 export interface NotRun {

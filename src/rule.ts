@@ -43,5 +43,9 @@ export interface Rule extends RuleMeta {
   policy?(visit: PolicyVisit, ctx: RuleContext): void;
 }
 
+/** The rule's own page in the repository (it links the AWS documentation): every rule's helpUri. */
+export const rulePage = (id: string): string =>
+  `https://github.com/s3tables-lint/s3tables-lint/blob/main/docs/rules/${id}.md`;
+
 /** Identity: names the shape and checks its types. */
 export const defineRule = (rule: Rule): Rule => rule;

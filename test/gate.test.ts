@@ -82,3 +82,20 @@ describe('CLI', () => {
     );
   });
 });
+
+describe('--list-rules', () => {
+  it('prints every rule with its level and description, as text or JSON', () => {
+    const t = cli(['--list-rules']);
+    expect(t.status).toBe(0);
+    expect(t.stdout).toMatch(/^passrole-condition +error +A policy that allows iam:PassRole/m);
+    const j = JSON.parse(cli(['--list-rules', '--format', 'json']).stdout) as {
+      rules: { id: string; level: string; tags: string[]; securitySeverity?: number; helpUri: string }[];
+    };
+    expect(j.rules.length).toBe(t.stdout.trimEnd().split('\n').length);
+    expect(j.rules.find((r) => r.id === 'role-trust')).toMatchObject({
+      level: 'error',
+      securitySeverity: 7.5,
+    });
+    expect(cli(['--list-rules', '--format', 'sarif']).status).toBe(2);
+  });
+});

@@ -75,12 +75,16 @@ describe('rule registry', () => {
         // A Markdown link or a bare URL (GitHub renders both as links).
         expect(s.get('AWS documentation')).toMatch(/https:\/\/docs\.aws\.amazon\.com\/\S+/);
       });
-      it('has a helpUri that is its page or the AWS page its page links', () => {
-        if (rule.helpUri.startsWith('https://docs.aws.amazon.com/')) {
-          const page = readFileSync(join(PAGES, `${rule.id}.md`), 'utf8');
-          expect(sections(page).get('AWS documentation')).toContain(rule.helpUri);
-        } else {
-          expect(rule.helpUri).toBe(`${PAGE_BASE}${rule.id}.md`);
+      it('has a helpUri that is its own page (which links the AWS documentation)', () => {
+        expect(rule.helpUri).toBe(`${PAGE_BASE}${rule.id}.md`);
+      });
+      it('has tags for code scanning; a security-severity exactly when tagged security and ranked', () => {
+        expect(rule.tags?.length ?? 0).toBeGreaterThan(0);
+        expect(rule.tags?.length ?? 0).toBeLessThanOrEqual(10);
+        if (rule.securitySeverity !== undefined) {
+          expect(rule.tags).toContain('security');
+          expect(rule.securitySeverity).toBeGreaterThan(0);
+          expect(rule.securitySeverity).toBeLessThanOrEqual(10);
         }
       });
       it('has a row in the README rules table', () => {
@@ -97,5 +101,15 @@ describe('rule registry', () => {
 
   it('fixtures name no rule that does not exist', () => {
     expect(folders(join(ROOT, 'fixtures/rules')).filter((d) => !files.includes(d))).toEqual([]);
+  });
+});
+
+describe('security ranking (issue 13, item 5)', () => {
+  it('unconstrained PassRole and wildcard trust rank high, an over-broad role medium', () => {
+    const severity = new Map(rules.map((r) => [r.id, r.securitySeverity]));
+    expect(severity.get('passrole-condition')).toBeGreaterThanOrEqual(7);
+    expect(severity.get('role-trust')).toBeGreaterThanOrEqual(7);
+    const broad = severity.get('role-permissions') ?? 0;
+    expect(broad >= 4 && broad < 7).toBe(true);
   });
 });

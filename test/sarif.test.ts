@@ -334,3 +334,28 @@ describe('SARIF reporter', () => {
     }
   });
 });
+
+describe('code scanning ranking', () => {
+  it('carries every rule its tags and, for security rules, security-severity as a string', async () => {
+    const result = await lint(['examples/broken-passrole-condition'], { cwd: ROOT });
+    const log = JSON.parse(sarif(result)) as {
+      runs: {
+        tool: { driver: { rules: { id: string; helpUri: string; properties?: Record<string, unknown> }[] } };
+      }[];
+    };
+    const descriptors = log.runs[0]?.tool.driver.rules ?? [];
+    expect(descriptors.length).toBeGreaterThan(20);
+    for (const d of descriptors) {
+      expect((d.properties?.['tags'] as string[] | undefined)?.length, d.id).toBeGreaterThan(0);
+      expect(d.helpUri).toBe(
+        `https://github.com/s3tables-lint/s3tables-lint/blob/main/docs/rules/${d.id}.md`,
+      );
+    }
+    const pass = descriptors.find((d) => d.id === 'passrole-condition');
+    expect(pass?.properties?.['security-severity']).toBe('8.0');
+    expect(pass?.properties?.['tags']).toContain('security');
+    expect(
+      descriptors.find((d) => d.id === 'policy-grammar')?.properties?.['security-severity'],
+    ).toBeUndefined();
+  });
+});

@@ -119,6 +119,8 @@ function descriptor(rule: RuleMeta): ReportingDescriptor {
   const tags = (rule.tags ?? []).slice(0, GITHUB_LIMITS.tagsPerRule);
   const properties: Record<string, unknown> = {};
   if (tags.length > 0) properties['tags'] = tags;
+  // GitHub reads it as a string holding a number.
+  if (rule.securitySeverity !== undefined) properties['security-severity'] = rule.securitySeverity.toFixed(1);
   if (seeAlso.length > 0) properties['seeAlso'] = seeAlso;
   const also = seeAlso.length > 0 ? ` Related checks: ${seeAlso.join(', ')}.` : '';
   return {
