@@ -26,7 +26,7 @@ interface Hook {
 const hooks = parse(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as Hook[];
 
 describe('.pre-commit-hooks.yaml', () => {
-  it('declares the s3tables-lint node hook that runs the package bin on the staged JSON files', () => {
+  it('declares the s3tables-lint node hook that re-lints whole setups when a JSON file is staged', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       bin: Record<string, string>;
     };
@@ -34,14 +34,15 @@ describe('.pre-commit-hooks.yaml', () => {
     expect(hooks[0]).toMatchObject({
       id: 's3tables-lint',
       language: 'node',
-      entry: 's3tables-lint',
-      pass_filenames: true,
-      require_serial: false,
+      entry: 's3tables-lint --allow-empty',
+      // The scan set, not the staged files: a file alone cannot say which setup it belongs to.
+      pass_filenames: false,
+      require_serial: true,
     });
-    expect(Object.keys(pkg.bin)).toContain(hooks[0]?.entry);
+    expect(Object.keys(pkg.bin)).toContain(hooks[0]?.entry.split(' ')[0]);
   });
 
-  it('selects JSON files but not JSON-with-comments or the config file', () => {
+  it('runs for JSON files and the config file, not for JSON-with-comments', () => {
     const hook = hooks[0] as Hook;
     const selected = (f: string): boolean =>
       new RegExp(hook.files).test(f) && !new RegExp(hook.exclude).test(f);
@@ -49,6 +50,7 @@ describe('.pre-commit-hooks.yaml', () => {
       'replication.json',
       'infra/iam/role.json',
       'package.json',
+      '.s3tables-lint.json',
       'infra/replication.yaml',
       'stack.yml',
       'legacy/stack.template',
@@ -61,7 +63,6 @@ describe('.pre-commit-hooks.yaml', () => {
       '.vscode/settings.json',
       '.devcontainer/devcontainer.json',
       'package-lock.json',
-      '.s3tables-lint.json',
       'README.md',
       'x.json5',
       '.github/workflows/ci.yml',
@@ -96,16 +97,13 @@ describe.skipIf(skip)('pre-commit validates the hook manifest and the README sni
 describe.skipIf(skip)('pre-commit try-repo (the real framework)', () => {
   let hookRepo = '';
   let target = '';
+  // One home for the file: the hook repository is one commit, so pre-commit installs it once.
+  let home = '';
   const run = (...args: string[]) => {
     const r = spawnSync('pre-commit', ['try-repo', hookRepo, 's3tables-lint', ...args], {
       cwd: target,
       encoding: 'utf8',
-      env: {
-        ...process.env,
-        ...GIT_ENV,
-        PRE_COMMIT_HOME: mkdtempSync(join(tmpdir(), 's3tl-pre-commit-home-')),
-        PRE_COMMIT_COLOR: 'never',
-      },
+      env: { ...process.env, ...GIT_ENV, PRE_COMMIT_HOME: home, PRE_COMMIT_COLOR: 'never' },
     });
     return { status: r.status, out: `${r.stdout}${r.stderr}` };
   };
@@ -113,6 +111,7 @@ describe.skipIf(skip)('pre-commit try-repo (the real framework)', () => {
   beforeAll(() => {
     expect(available, 'pre-commit must be installed in CI (.ci/run installs it)').toBe(true);
     hookRepo = snapshot();
+    home = mkdtempSync(join(tmpdir(), 's3tl-pre-commit-home-'));
     // A user's repository: a correct replication setup, a package.json and a tsconfig with comments.
     target = mkdtempSync(join(tmpdir(), 's3tl-pre-commit-target-'));
     mkdirSync(join(target, 'infra'));
@@ -128,12 +127,12 @@ describe.skipIf(skip)('pre-commit try-repo (the real framework)', () => {
   });
 
   it(
-    'passes on a clean repository (many files in one call; package.json is only a warning)',
+    'passes on a clean repository (the whole scan set; package.json and tsconfig are not AWS documents)',
     { timeout: 300_000 },
     () => {
       const r = run('--all-files', '--verbose');
       expect(r.out).toMatch(/s3tables-lint\.+Passed/);
-      expect(r.out).toContain('package.json:1:1 warning unknown-document');
+      expect(r.out).not.toContain('package.json');
       expect(r.out).not.toContain('tsconfig.json');
       expect(r.status).toBe(0);
     },
@@ -146,5 +145,74 @@ describe.skipIf(skip)('pre-commit try-repo (the real framework)', () => {
     expect(r.out).toMatch(/s3tables-lint\.+Failed/);
     expect(r.out).toMatch(/infra\/broken\.json:2:1 error parse-error invalid JSON/);
     expect(r.status).toBe(1);
+    git(target, 'rm', '-q', '-f', 'infra/broken.json');
+  });
+
+  // Issue 13: a change to one file of a setup, only that file staged, must re-check the whole
+  // setup. Each change breaks the setup in a way only the other files can show.
+  const edit = (file: string, change: (doc: Record<string, unknown>) => void): void => {
+    const path = join(target, 'infra', file);
+    const doc = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    change(doc);
+    writeFileSync(path, `${JSON.stringify(doc, null, 2)}\n`);
+    git(target, 'add', `infra/${file}`);
+  };
+  const restore = (file: string): void => void git(target, 'checkout', 'HEAD', '--', `infra/${file}`);
+  const statements = (doc: Record<string, unknown>, key: string): Record<string, unknown>[] =>
+    (doc[key] as { Statement: Record<string, unknown>[] }).Statement;
+
+  describe('a single-file change fails the hook when it breaks the setup', () => {
+    beforeAll(() => {
+      git(target, 'commit', '-q', '-m', 'correct setup');
+    });
+
+    it('the trust policy names s3tables.amazonaws.com', { timeout: 300_000 }, () => {
+      edit('role.json', (doc) => {
+        const role = doc['Role'] as Record<string, unknown>;
+        (statements(role, 'AssumeRolePolicyDocument')[0] as { Principal: unknown }).Principal = {
+          Service: 's3tables.amazonaws.com',
+        };
+      });
+      const r = run('--files', 'infra/role.json');
+      restore('role.json');
+      expect(r.out).toMatch(/s3tables-lint\.+Failed/);
+      expect(r.out).toMatch(
+        /infra\/role\.json:\d+:\d+ error role-trust the role trusts s3tables\.amazonaws\.com/,
+      );
+      expect(r.status).toBe(1);
+    });
+
+    it('the role policy loses its destination statements', { timeout: 300_000 }, () => {
+      edit('role-policy.json', (doc) => {
+        const list = statements(doc, 'PolicyDocument');
+        list.splice(
+          0,
+          list.length,
+          ...list.filter((s) => !JSON.stringify(s['Resource']).includes('replica')),
+        );
+      });
+      const r = run('--files', 'infra/role-policy.json');
+      restore('role-policy.json');
+      expect(r.out).toMatch(/s3tables-lint\.+Failed/);
+      expect(r.out).toMatch(
+        /infra\/role-policy\.json:\d+:\d+ error role-permissions .* on destination bucket/,
+      );
+      expect(r.status).toBe(1);
+    });
+
+    it('the replication config gains a destination the role may not write', { timeout: 300_000 }, () => {
+      edit('replication.json', (doc) => {
+        const rules = (doc['configuration'] as { rules: { destinations: unknown[] }[] }).rules;
+        rules[0]?.destinations.push({
+          destinationTableBucketARN: 'arn:aws:s3tables:eu-west-1:111122223333:bucket/analytics-eu',
+        });
+      });
+      const r = run('--files', 'infra/replication.json');
+      restore('replication.json');
+      expect(r.out).toMatch(/s3tables-lint\.+Failed/);
+      // The finding is in the file that was not staged: the role policy must grant the new bucket.
+      expect(r.out).toMatch(/infra\/role-policy\.json:\d+:\d+ error role-permissions .*analytics-eu/);
+      expect(r.status).toBe(1);
+    });
   });
 });

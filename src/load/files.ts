@@ -20,7 +20,20 @@ export interface ExpandOptions {
 
 /** JSON documents, and templates written as YAML (a YAML file that is no template is skipped). */
 export const DEFAULT_INCLUDE = ['**/*.json', '**/*.yaml', '**/*.yml', '**/*.template'];
-export const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.git/**'];
+/**
+ * Never AWS documents: JSON with comments (tsconfig, jsconfig, VS Code, devcontainer), which would be
+ * parse errors, and lockfiles. A repository root then lints clean as it is.
+ */
+export const DEFAULT_EXCLUDE = [
+  '**/node_modules/**',
+  '**/.git/**',
+  '**/tsconfig*.json',
+  '**/jsconfig*.json',
+  '**/.vscode/**',
+  '**/.devcontainer/**',
+  '**/.devcontainer.json',
+  '**/package-lock.json',
+];
 
 const GLOB = /[*?[\]{}]/;
 
