@@ -86,7 +86,7 @@ export interface Config {
   maxWarnings?: number;
   /** Globs for directory scans (replace the default `**\/*.json`). */
   include?: string[];
-  /** Globs for directory scans (added to the default `node_modules` and `.git`). */
+  /** Globs for directory scans (added to the defaults: `DEFAULT_EXCLUDE`). */
   exclude?: string[];
   bindings?: Bindings;
   context?: ContextConfig;
