@@ -1,7 +1,8 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { initPlan } from './init.js';
 import { parseArgs } from 'node:util';
-import { findConfig, loadConfig, type LoadedConfig } from './config.js';
+import { CONFIG_FILE, findConfig, loadConfig, type LoadedConfig } from './config.js';
 import { UsageError } from './errors.js';
 import { link } from './link.js';
 import { lint, TOOL } from './lint.js';
@@ -22,6 +23,7 @@ import type { LintResult } from './result.js';
 
 const HELP = `Usage: s3tables-lint [options] [paths...]
        s3tables-lint suggest <replication.json> [--as json|cfn|terraform] [-o file]
+       s3tables-lint init [paths...] [--force]
        s3tables-lint audit | dry-run ...   (read-only, against an AWS account: see audit --help)
 
 Lints S3 Tables replication configurations (PutTableReplication / PutTableBucketReplication
@@ -65,6 +67,10 @@ Options:
   -v, --version                     print the version and the data versions
   -h, --help                        print this help
 
+init finds the setups under the paths (default .) by content and writes .s3tables-lint.json with
+the bindings it infers (caller policy, role permissions and trust policy of each configuration's
+role, from the files in its folder), saying why for each; --force overwrites an existing file.
+
 suggest prints the least-privilege caller policy, role permissions policy, trust policy (and the
 table bucket policy of each destination in another account) for one replication configuration,
 as JSON (default), CloudFormation (YAML with JSON bodies) or Terraform (--as).
@@ -98,6 +104,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(listRules(metas, as));
     return 0;
   }
+  if (positionals[0] === 'init') return initCommand(positionals.slice(1), values.force === true);
+  if (values.force) throw new UsageError('--force goes with the init command (see --help)');
   if (positionals[0] === 'suggest') return suggestCommand(positionals.slice(1), values);
   if (values.as !== undefined) throw new UsageError('--as goes with the suggest command (see --help)');
   const format = oneOf(values.format ?? 'text', FORMATS, '--format');
@@ -212,6 +220,41 @@ function render(result: LintResult, format: Format, color: boolean, explain: boo
 
 type Values = ReturnType<typeof parse>['values'];
 
+/** `init`: proposes bindings for the setups found, writes .s3tables-lint.json (never over one). */
+function initCommand(args: string[], force: boolean): number {
+  const cwd = process.cwd();
+  const target = join(cwd, CONFIG_FILE);
+  if (existsSync(target) && !force)
+    throw new UsageError(`${CONFIG_FILE} exists; --force overwrites it (review the diff before you commit)`);
+  const { documents } = load(args.length > 0 ? args : ['.'], {
+    cwd,
+    include: DEFAULT_INCLUDE,
+    exclude: DEFAULT_EXCLUDE,
+  });
+  const proposal = initPlan(documents, cwd);
+  const out = process.stdout;
+  for (const line of proposal.reasons) out.write(`${line}\n`);
+  if (proposal.setups === 0) {
+    out.write(`no replication configuration found: nothing written\n`);
+    return 0;
+  }
+  if (!proposal.config.bindings) {
+    out.write(
+      `every document of the ${proposal.setups} setup(s) links by itself: no ${CONFIG_FILE} needed\n`,
+    );
+    return 0;
+  }
+  const schema = 'node_modules/s3tables-lint/schema/s3tables-lint.schema.json';
+  const config = existsSync(join(cwd, schema))
+    ? { $schema: `./${schema}`, ...proposal.config }
+    : proposal.config;
+  writeFileSync(target, `${JSON.stringify(config, null, 2)}\n`);
+  out.write(
+    `wrote ${CONFIG_FILE} for ${proposal.setups} setup(s): review the bindings above, then commit it; every run (the pre-commit hook, CI) now checks whole setups\n`,
+  );
+  return 0;
+}
+
 async function suggestCommand(args: string[], values: Values): Promise<number> {
   if (args.length !== 1)
     throw new UsageError('suggest takes one replication configuration file (see --help)');
@@ -255,6 +298,7 @@ function parse(argv: string[]) {
         'print-config': { type: 'boolean' },
         version: { type: 'boolean', short: 'v' },
         'list-rules': { type: 'boolean' },
+        force: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
