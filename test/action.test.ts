@@ -165,12 +165,45 @@ describe('action.yml', () => {
       writeFileSync(join(dir, 'broken.json'), '{ "Statement": [');
       const r = runStep({ paths: 'infra/\nbroken.json', 'sarif-file': 'out/lint.sarif', 'fail-on': 'error' });
       expect(r.status).toBe(1);
-      expect(r.stdout).toContain('broken.json:1:17 error parse-error');
+      // Annotations in the log: the runner turns them into pull-request annotations.
+      expect(r.stdout).toMatch(/^::error file=broken\.json,line=1,col=17,.*title=parse-error::/m);
+      expect(r.stdout).toMatch(/^::notice title=s3tables-lint%3A not checked::caller-permissions: /m);
       expect(r.output).toBe('sarif-file=out/lint.sarif\n');
       const sarif = JSON.parse(readFileSync(join(dir, 'out/lint.sarif'), 'utf8')) as {
         runs: { results: { ruleId: string }[] }[];
       };
       expect(sarif.runs[0]?.results.map((x) => x.ruleId)).toEqual(['parse-error']);
+    });
+
+    it('on exit 2 (no SARIF written by the CLI) writes a SARIF whose run failed, with the error as a notification', () => {
+      const r = runStep({ paths: 'missing.json', 'sarif-file': 'err/lint.sarif' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('s3tables-lint: no such file or directory: missing.json');
+      expect(r.stdout).toMatch(
+        /^::error title=s3tables-lint failed::s3tables-lint: no such file or directory: missing\.json$/m,
+      );
+      const sarif = JSON.parse(readFileSync(join(dir, 'err/lint.sarif'), 'utf8')) as {
+        version: string;
+        runs: {
+          tool: { driver: { name: string } };
+          results: unknown[];
+          invocations: {
+            executionSuccessful: boolean;
+            exitCode: number;
+            toolExecutionNotifications: { level: string; message: { text: string } }[];
+          }[];
+        }[];
+      };
+      expect(sarif.version).toBe('2.1.0');
+      expect(sarif.runs[0]?.tool.driver.name).toBe('s3tables-lint');
+      expect(sarif.runs[0]?.results).toEqual([]);
+      expect(sarif.runs[0]?.invocations[0]).toMatchObject({
+        executionSuccessful: false,
+        exitCode: 2,
+        toolExecutionNotifications: [
+          { level: 'error', message: { text: 's3tables-lint: no such file or directory: missing.json' } },
+        ],
+      });
     });
   });
 });
