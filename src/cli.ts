@@ -22,7 +22,7 @@ import { FAIL_ON, parseMaxWarnings, verdict } from './gate.js';
 import type { LintResult } from './result.js';
 
 const HELP = `Usage: s3tables-lint [options] [paths...]
-       s3tables-lint suggest <replication.json> [--as json|cfn|terraform] [-o file]
+       s3tables-lint suggest <replication.json> [--source ARN] [--as json|cfn|terraform] [-o file]
        s3tables-lint init [paths...] [--force]
        s3tables-lint audit | dry-run ...   (read-only, against an AWS account: see audit --help)
 
@@ -48,6 +48,8 @@ Options:
       --trust-policy <file>         the file holds the replication role's trust policy
       --tf-root <dir>               the Terraform root module of the plans given: findings point at
                                     the .tf blocks of their resources instead of the plan JSON
+      --source <arn>                the source table or table bucket of the Get...Replication
+                                    output among the inputs (it names none); also for suggest
       --explain                     print, for permission findings, the statements considered
                                     and why none granted (or which Deny won)
       --fail-on <error|warning|note|none>
@@ -152,6 +154,7 @@ async function main(argv: string[]): Promise<number> {
     ...(trust[0] !== undefined ? { trustPolicy: trust[0] } : {}),
     ...(values.caller !== undefined ? { callerPrincipal: values.caller } : {}),
     ...(values['tf-root'] !== undefined ? { tfRoot: values['tf-root'] } : {}),
+    ...(values.source !== undefined ? { source: values.source } : {}),
     stdin: () => readStdin(MAX_FILE_BYTES),
   });
   const empty = result.files === 0 && !values['allow-empty'];
@@ -265,7 +268,8 @@ async function suggestCommand(args: string[], values: Values): Promise<number> {
     include: DEFAULT_INCLUDE,
     exclude: DEFAULT_EXCLUDE,
   });
-  const out = renderSuggestion(onlyReplication(link(documents), file), as);
+  const model = link(documents, values.source !== undefined ? { source: values.source } : {});
+  const out = renderSuggestion(onlyReplication(model, file), as);
   if (values.output) writeReport(values.output, out, [resolve(file)]);
   else await writeStdout(out);
   return 0;
@@ -286,6 +290,7 @@ function parse(argv: string[]) {
         'max-warnings': { type: 'string' },
         'caller-policy': { type: 'string', multiple: true },
         caller: { type: 'string' },
+        source: { type: 'string' },
         'role-policy': { type: 'string', multiple: true },
         'trust-policy': { type: 'string', multiple: true },
         'tf-root': { type: 'string' },

@@ -52,6 +52,11 @@ export interface LinkBindings {
   onlyRole?: { policies: readonly string[]; trust?: string; flag: string };
   /** `--caller`: a user, group or role of an account-authorization-details input. */
   callerPrincipal?: string;
+  /**
+   * `--source`: the table or table bucket ARN of the one Get...Replication output among the inputs
+   * (that output does not name its source). Its level follows the ARN's kind.
+   */
+  source?: string;
 }
 
 export function link(docs: Documents, bindings: LinkBindings = {}, cwd: string = process.cwd()): Model {
@@ -115,6 +120,7 @@ export function link(docs: Documents, bindings: LinkBindings = {}, cwd: string =
   model.setups = docs.replications.map((doc) => setupOf(doc, index, boundaries));
   if (bindings.context) model.context = bindings.context;
   if (bindings.organization) model.organization = organizationOf(bindings.organization, byFile);
+  if (bindings.source !== undefined) giveSource(model.setups, bindings.source, index);
   return model;
 }
 
@@ -306,6 +312,30 @@ function bucketKeys(p: PolicyDoc): string[] | undefined {
 }
 
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];
+
+/** `--source`: the source of the one setup whose document names none (Get...Replication output). */
+function giveSource(setups: Setup[], arn: string, index: Index): void {
+  const table = parseTableArn(arn);
+  const bucket = table ?? parseBucketArn(arn);
+  if (!bucket) throw new UsageError(`--source ${arn}: not an S3 Tables table or table bucket ARN`);
+  const without = setups.filter((s) => s.arns.source === undefined);
+  if (without.length !== 1)
+    throw new UsageError(
+      without.length === 0
+        ? `--source names the source of Get...Replication output, but every replication configuration among the inputs names its own`
+        : `--source is ambiguous: ${without.length} replication configurations among the inputs name no source (${without.map((s) => s.doc.file.name).join(', ')}); lint one at a time`,
+    );
+  const setup = without[0] as Setup;
+  const encryption = index.kms.get(bucket.arn);
+  // No path in the document holds it: findings about the source point at the document.
+  setup.source = {
+    level: table ? 'table' : 'bucket',
+    arn,
+    bucket,
+    path: [],
+    ...(encryption ? { encryption } : {}),
+  };
+}
 
 function setupOf(doc: ReplicationDoc, index: Index, boundaries: ReadonlyMap<string, PolicyDoc[]>): Setup {
   const arns = replicationArns(doc);

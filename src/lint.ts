@@ -82,6 +82,8 @@ export interface LintOptions extends Selection {
   context?: ContextConfig;
   /** SCPs and RCPs per organization level (policy paths relative to `cwd`), added to the config's. */
   organization?: OrganizationConfig;
+  /** The table or table bucket ARN of the one Get...Replication output among the inputs (`--source`). */
+  source?: string;
 }
 
 export const TOOL: ToolInfo = {

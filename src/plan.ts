@@ -45,6 +45,8 @@ export interface PlanOptions extends Selection {
   context?: ContextConfig | undefined;
   /** SCP and RCP levels (paths relative to cwd), added to the config's. */
   organization?: OrganizationConfig | undefined;
+  /** `--source`: the source ARN of a Get...Replication output. */
+  source?: string | undefined;
 }
 
 export interface Plan {
@@ -114,6 +116,7 @@ export function plan(o: PlanOptions): Plan {
     ...(onlyRole ? { onlyRole } : {}),
     ...(o.callerPrincipal !== undefined ? { callerPrincipal: o.callerPrincipal } : {}),
     ...(merged.callerBoundary !== undefined ? { callerBoundary: merged.callerBoundary } : {}),
+    ...(o.source !== undefined ? { source: o.source } : {}),
   };
   const context = mergeContext(config?.config.context, o.context);
   if (context) bindings.context = context;

@@ -23,7 +23,7 @@ export const noRolePolicy = (role: RoleRef, what = 'permissions'): string =>
   `no permissions policy for role ${role.arn} (aws iam get-role-policy output, account authorization details, --role-policy FILE, or bindings.roles["${role.name}"].policies in ${CONFIG}): its ${what} were not checked`;
 
 export const noSource = (file: string, what: string): string =>
-  `${file}: no source ARN (Get...Replication output names none; lint the put-table-replication or put-table-bucket-replication request instead): ${what} were not checked`;
+  `${file}: no source ARN (Get...Replication output names none: --source ARN, or lint the put-table-replication or put-table-bucket-replication request instead): ${what} were not checked`;
 
 /** A role document whose ARN differs from configuration.role only by the path: said, never linked. */
 export const pathMismatch = (role: RoleRef, arns: readonly string[]): string =>

@@ -197,7 +197,7 @@ export function onlyReplication(model: Model, what: string): Complete {
   const l = model.setups[0] as Setup;
   if (!l.source)
     throw new UsageError(
-      `${what}: the source table or bucket ARN is missing or invalid (Get...Replication output does not name it; use the Put request)`,
+      `${what}: the source table or bucket ARN is missing or invalid (Get...Replication output does not name it: --source ARN, or use the Put request)`,
     );
   if (!l.role) throw new UsageError(`${what}: configuration.role is missing or not an IAM role ARN`);
   if (!isComplete(l)) throw new UsageError(`${what}: incomplete replication configuration`);
