@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { lint } from '../src/lint.js';
 import { text } from '../src/reporters/text.js';
 import type { Suggestion } from '../src/replication/suggest.js';
 import { cli } from './helpers/cli.js';
+import { installed } from './helpers/repo.js';
 
 const SOURCE_ACCOUNT = '111122223333';
 const OTHER_ACCOUNT = '444455556666';
@@ -125,6 +127,47 @@ describe('suggest', () => {
       const r = cli(args, { cwd: dir });
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^s3tables-lint: [^\n]+\n$/);
+    }
+  });
+});
+
+describe('suggest --as terraform is deployable as printed', () => {
+  const print = (level: 'table' | 'bucket', n: number, cross: boolean): string => {
+    const dir = mkdtempSync(join(tmpdir(), 's3tl-suggest-tf-'));
+    write(dir, 'replication.json', replication(level, destinations(n, cross)));
+    const r = cli(['suggest', 'replication.json', '--as', 'terraform'], { cwd: dir });
+    expect(r.status).toBe(0);
+    return r.stdout;
+  };
+
+  it('puts each destination bucket policy of another account through a provider alias for that account', () => {
+    const out = print('bucket', 2, true);
+    const alias = `account_${OTHER_ACCOUNT}_us_west_2`;
+    expect(out).toContain(`provider "aws" {\n  alias  = "${alias}"\n  region = "us-west-2"\n}`);
+    expect(out).toMatch(
+      new RegExp(
+        `resource "aws_s3tables_table_bucket_policy" "destination_1" \\{\\n  provider += aws\\.${alias}\\n`,
+      ),
+    );
+    expect(print('table', 1, false)).not.toContain('provider "aws"');
+  });
+
+  // terraform fmt needs no provider and no network. Where terraform is not installed the layout
+  // rules are the ones this test pinned when it ran (`"Key" : value`, = aligned on one-line runs).
+  it.skipIf(!installed('terraform', 'version'))('passes terraform fmt -check', () => {
+    for (const [level, n, cross] of [
+      ['table', 1, false],
+      ['bucket', 5, true],
+    ] as const) {
+      const dir = mkdtempSync(join(tmpdir(), 's3tl-suggest-fmt-'));
+      writeFileSync(join(dir, 'main.tf'), print(level, n, cross));
+      const r = spawnSync('terraform', ['fmt', '-check', '-diff', 'main.tf'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' },
+      });
+      expect(r.stdout, `${level} ${n} ${cross}`).toBe('');
+      expect(r.status).toBe(0);
     }
   });
 });

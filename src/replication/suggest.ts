@@ -150,36 +150,60 @@ const hclText = (json: string): string =>
 /** An HCL string literal. */
 const hclString = (s: string): string => hclText(JSON.stringify(s));
 
-/** HCL: JSON is a valid HCL expression once escaped as above. */
+/** A JSON value as HCL, escaped as above and laid out as `terraform fmt` lays it out (`"Key" : value`). */
 const hcl = (value: unknown): string =>
-  `jsonencode(${hclText(JSON.stringify(value, null, 2)).replace(/\n/g, '\n  ')})`;
+  `jsonencode(${hclText(JSON.stringify(value, null, 2))
+    // A key is the first string on its line, right before ": " (array items end in "," or nothing).
+    .replace(/^(\s*"(?:[^"\\]|\\.)*"): /gm, '$1 : ')
+    .replace(/\n/g, '\n  ')})`;
+
+/** A destination's bucket ARN → its region, for the provider of its account. */
+const regionOf = (arn: string): string => arn.split(':')[3] ?? '';
+/** The provider alias for an account and region (one per pair: a provider has one region). */
+const alias = (account: string, region: string): string =>
+  `account_${account}_${region}`.replace(/[^A-Za-z0-9_]/g, '_');
 
 function terraform(l: Complete, s: Suggestion): string {
   const path = rolePath(l);
+  // terraform fmt aligns the = of consecutive one-line attributes; a multi-line one stands alone.
+  const providers = new Map<string, { account: string; region: string }>();
+  for (const b of s.destinationBucketPolicies) {
+    const region = regionOf(b.tableBucketARN);
+    providers.set(alias(b.account, region), { account: b.account, region });
+  }
   const blocks = [
     `# Account ${escapeControl(l.role.account)}: the replication role, assumed by ${REPLICATION_SERVICE}.
 resource "aws_iam_role" "s3tables_replication" {
-  name               = ${hclString(l.role.name)}${path !== '/' ? `\n  path               = ${hclString(path)}` : ''}
+  name = ${hclString(l.role.name)}${path !== '/' ? `\n  path = ${hclString(path)}` : ''}
   assume_role_policy = ${hcl(s.trustPolicy)}
 }`,
     `resource "aws_iam_role_policy" "s3tables_replication" {
-  name   = "S3TablesReplication"
-  role   = aws_iam_role.s3tables_replication.id
+  name = "S3TablesReplication"
+  role = aws_iam_role.s3tables_replication.id
   policy = ${hcl(s.rolePolicy)}
 }`,
     `# Attach to the principal that calls ${api(l)}.
 resource "aws_iam_policy" "s3tables_replication_caller" {
-  name   = "S3TablesReplicationCaller"
+  name = "S3TablesReplicationCaller"
   policy = ${hcl(s.callerPolicy)}
 }`,
+    ...[...providers].map(
+      ([
+        name,
+        p,
+      ]) => `# Account ${p.account}: the destination's table bucket policy is put with credentials of that
+# account. Say how this provider gets them (for example an assume_role block).
+provider "aws" {
+  alias  = ${hclString(name)}
+  region = ${hclString(p.region)}
+}`,
+    ),
     ...s.destinationBucketPolicies.map(
-      (
-        b,
-        i,
-      ) => `# Account ${escapeControl(b.account)} (apply with a provider for that account): the destination's table bucket policy.
+      (b, i) => `# Account ${escapeControl(b.account)}: the destination's table bucket policy.
 resource "aws_s3tables_table_bucket_policy" "destination_${i + 1}" {
+  provider         = aws.${alias(b.account, regionOf(b.tableBucketARN))}
   table_bucket_arn = ${hclString(b.tableBucketARN)}
-  resource_policy  = ${hcl(b.policy)}
+  resource_policy = ${hcl(b.policy)}
 }`,
     ),
   ];
