@@ -1,6 +1,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initPlan } from './init.js';
+import { escapeControl } from './text.js';
 import { parseArgs } from 'node:util';
 import { CONFIG_FILE, findConfig, loadConfig, type LoadedConfig } from './config.js';
 import { UsageError } from './errors.js';
@@ -11,7 +12,13 @@ import { exitCode, guardStdout, say, writeReport, writeStdout } from './output.j
 import { DEFAULT_EXCLUDE, DEFAULT_INCLUDE } from './load/files.js';
 import { load, MAX_FILE_BYTES } from './load/index.js';
 import { readStdin } from './load/stdin.js';
-import { onlyReplication, renderSuggestion, SUGGEST_FORMATS } from './replication/suggest.js';
+import {
+  cfnTemplates,
+  onlyReplication,
+  renderSuggestion,
+  suggest,
+  SUGGEST_FORMATS,
+} from './replication/suggest.js';
 import { json } from './reporters/json.js';
 import { sarif } from './reporters/sarif.js';
 import { github } from './reporters/github.js';
@@ -200,6 +207,14 @@ function checkBindingFlags(values: Values): void {
   }
 }
 
+const isDirectory = (path: string): boolean => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
 const isFile = (path: string): boolean => {
   try {
     return statSync(path).isFile();
@@ -269,8 +284,25 @@ async function suggestCommand(args: string[], values: Values): Promise<number> {
     exclude: DEFAULT_EXCLUDE,
   });
   const model = link(documents, values.source !== undefined ? { source: values.source } : {});
-  const out = renderSuggestion(onlyReplication(model, file), as);
-  if (values.output) writeReport(values.output, out, [resolve(file)]);
+  const l = onlyReplication(model, file);
+  const output = values.output;
+  // -o DIR (an existing directory, or a path ending in /): one CloudFormation template per stack.
+  if (output !== undefined && (output.endsWith('/') || isDirectory(output))) {
+    if (as !== 'cfn')
+      throw new UsageError(`-o ${output} is a directory: that goes with --as cfn (one template per stack)`);
+    for (const t of cfnTemplates(l, suggest(l))) {
+      const target = join(output, t.file);
+      writeReport(target, t.text, [resolve(file)]);
+      await writeStdout(
+        escapeControl(
+          `${target}: account ${t.account}${t.region ? `, Region ${t.region}` : ''}: aws cloudformation deploy --template-file ${target} --stack-name <name>${t.region ? ` --region ${t.region}` : ' --capabilities CAPABILITY_NAMED_IAM'}`,
+        ) + '\n',
+      );
+    }
+    return 0;
+  }
+  const out = renderSuggestion(l, as);
+  if (output) writeReport(output, out, [resolve(file)]);
   else await writeStdout(out);
   return 0;
 }

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -169,5 +170,45 @@ describe('suggest --as terraform is deployable as printed', () => {
       expect(r.stdout, `${level} ${n} ${cross}`).toBe('');
       expect(r.status).toBe(0);
     }
+  });
+});
+
+describe('suggest --as cfn -o DIR writes one template per stack', () => {
+  it('the role template in its account, and the bucket policies per other account and Region', () => {
+    const dir = mkdtempSync(join(tmpdir(), 's3tl-suggest-cfn-'));
+    write(dir, 'replication.json', replication('bucket', destinations(5, true)));
+    const s = JSON.parse(cli(['suggest', 'replication.json'], { cwd: dir }).stdout) as Suggestion;
+    const r = cli(['suggest', 'replication.json', '--as', 'cfn', '-o', 'stacks/'], { cwd: dir });
+    expect(r.status).toBe(0);
+    const files = readdirSync(join(dir, 'stacks')).sort();
+    expect(files[0]).toBe(`${SOURCE_ACCOUNT}-replication-role.yaml`);
+    expect(r.stdout).toContain(`--template-file stacks/${SOURCE_ACCOUNT}-replication-role.yaml`);
+    const resources = files.flatMap((f) => {
+      const t = parse(readFileSync(join(dir, 'stacks', f), 'utf8')) as {
+        Resources: Record<string, { Type: string; Properties: { TableBucketARN?: string } }>;
+      };
+      // One stack holds one account's (and, for bucket policies, one Region's) resources.
+      const arns = Object.values(t.Resources).flatMap((x) =>
+        x.Properties.TableBucketARN ? [x.Properties.TableBucketARN] : [],
+      );
+      expect(new Set(arns.map((a) => a.split(':').slice(3, 5).join(':'))).size).toBeLessThanOrEqual(1);
+      return Object.keys(t.Resources);
+    });
+    expect(resources.filter((k) => k.startsWith('DestinationBucketPolicy'))).toHaveLength(
+      s.destinationBucketPolicies.length,
+    );
+    if (installed('cfn-lint', '--version')) {
+      const lint = spawnSync(
+        'cfn-lint',
+        files.map((f) => join(dir, 'stacks', f)),
+        { encoding: 'utf8' },
+      );
+      expect(lint.stdout).toBe('');
+      expect(lint.status).toBe(0);
+    }
+    expect(cli(['suggest', 'replication.json', '-o', 'stacks/'], { cwd: dir })).toMatchObject({
+      status: 2,
+      stderr: 's3tables-lint: -o stacks/ is a directory: that goes with --as cfn (one template per stack)\n',
+    });
   });
 });

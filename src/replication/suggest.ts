@@ -87,54 +87,86 @@ const rolePath = (l: Complete): string => {
 
 /** YAML documents whose bodies are JSON (JSON is YAML): CloudFormation reads them, comments included. */
 function cloudFormation(l: Complete, s: Suggestion): string {
+  return `${cfnTemplates(l, s)
+    .map((t) => t.text.trimEnd())
+    .join('\n---\n')}\n`;
+}
+
+/** One CloudFormation template, and the file name `suggest --as cfn -o DIR` gives it. */
+export interface Template {
+  file: string;
+  account: string;
+  region?: string;
+  text: string;
+}
+
+/**
+ * One template per stack `aws cloudformation deploy` would make: the role and the caller's policy in
+ * the role's account (IAM is global), and per other account and region (a stack is regional) the
+ * destinations' table bucket policies there.
+ */
+export function cfnTemplates(l: Complete, s: Suggestion): Template[] {
   const path = rolePath(l);
-  const docs = [
-    `# Account ${escapeControl(l.role.account)}: the replication role, assumed by ${REPLICATION_SERVICE}, and a managed\n` +
-      `# policy to attach to the principal that calls ${api(l)}.\n` +
-      JSON.stringify(
-        {
-          AWSTemplateFormatVersion: '2010-09-09',
-          Resources: {
-            ReplicationRole: {
-              Type: 'AWS::IAM::Role',
-              Properties: {
-                RoleName: l.role.name,
-                ...(path !== '/' ? { Path: path } : {}),
-                AssumeRolePolicyDocument: s.trustPolicy,
-                Policies: [{ PolicyName: 'S3TablesReplication', PolicyDocument: s.rolePolicy }],
-              },
-            },
-            ReplicationCallerPolicy: {
-              Type: 'AWS::IAM::ManagedPolicy',
-              Properties: {
-                Description: `Lets its principal set up S3 Tables replication with ${api(l)}`,
-                PolicyDocument: s.callerPolicy,
-              },
-            },
-          },
-        },
-        null,
-        2,
-      ),
-    ...s.destinationBucketPolicies.map(
-      (b, i) =>
-        `# Account ${escapeControl(b.account)}: the table bucket policy of destination ${escapeControl(b.tableBucketARN)}.\n` +
-        JSON.stringify(
+  const out: Template[] = [
+    {
+      file: `${l.role.account}-replication-role.yaml`,
+      account: l.role.account,
+      text:
+        `# Account ${escapeControl(l.role.account)}: the replication role, assumed by ${REPLICATION_SERVICE}, and a managed\n` +
+        `# policy to attach to the principal that calls ${api(l)}. Deploy with --capabilities CAPABILITY_NAMED_IAM.\n` +
+        `${JSON.stringify(
           {
             AWSTemplateFormatVersion: '2010-09-09',
             Resources: {
-              [`DestinationBucketPolicy${i + 1}`]: {
-                Type: 'AWS::S3Tables::TableBucketPolicy',
-                Properties: { TableBucketARN: b.tableBucketARN, ResourcePolicy: b.policy },
+              ReplicationRole: {
+                Type: 'AWS::IAM::Role',
+                Properties: {
+                  RoleName: l.role.name,
+                  ...(path !== '/' ? { Path: path } : {}),
+                  AssumeRolePolicyDocument: s.trustPolicy,
+                  Policies: [{ PolicyName: 'S3TablesReplication', PolicyDocument: s.rolePolicy }],
+                },
+              },
+              ReplicationCallerPolicy: {
+                Type: 'AWS::IAM::ManagedPolicy',
+                Properties: {
+                  Description: `Lets its principal set up S3 Tables replication with ${api(l)}`,
+                  PolicyDocument: s.callerPolicy,
+                },
               },
             },
           },
           null,
           2,
-        ),
-    ),
+        )}\n`,
+    },
   ];
-  return `${docs.join('\n---\n')}\n`;
+  const groups = new Map<
+    string,
+    { account: string; region: string; resources: Record<string, unknown>; arns: string[] }
+  >();
+  s.destinationBucketPolicies.forEach((b, i) => {
+    const region = b.tableBucketARN.split(':')[3] ?? '';
+    // A file name: nothing from input but letters, digits and dashes.
+    const key = `${b.account}-${region}`.replace(/[^A-Za-z0-9-]/g, '_');
+    const group = groups.get(key) ?? { account: b.account, region, resources: {}, arns: [] };
+    group.resources[`DestinationBucketPolicy${i + 1}`] = {
+      Type: 'AWS::S3Tables::TableBucketPolicy',
+      Properties: { TableBucketARN: b.tableBucketARN, ResourcePolicy: b.policy },
+    };
+    group.arns.push(b.tableBucketARN);
+    groups.set(key, group);
+  });
+  for (const [key, g] of groups)
+    out.push({
+      file: `${key}-destination-bucket-policies.yaml`,
+      account: g.account,
+      region: g.region,
+      text:
+        `# Account ${escapeControl(g.account)}, Region ${escapeControl(g.region)}: the table bucket policy of destination ${escapeControl(g.arns.join(', '))}.\n` +
+        `${JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Resources: g.resources }, null, 2)}\n`,
+    });
+  return out;
 }
 
 /**
@@ -191,7 +223,7 @@ resource "aws_iam_policy" "s3tables_replication_caller" {
       ([
         name,
         p,
-      ]) => `# Account ${p.account}: the destination's table bucket policy is put with credentials of that
+      ]) => `# Account ${escapeControl(p.account)}: the destination's table bucket policy is put with credentials of that
 # account. Say how this provider gets them (for example an assume_role block).
 provider "aws" {
   alias  = ${hclString(name)}
