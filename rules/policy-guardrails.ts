@@ -12,10 +12,7 @@ import { callsOf, grantRequest, type CallContext } from '../src/replication/cont
 import { gaps, reportGaps } from '../src/replication/gaps.js';
 import { callerBoundary, rcpLayers, roleBoundary, scpLayers, type Layer } from '../src/replication/stack.js';
 import type { Model } from '../src/model.js';
-import { defineRule, type RuleContext } from '../src/rule.js';
-
-const EVALUATION_LOGIC =
-  'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html';
+import { defineRule, rulePage, type RuleContext } from '../src/rule.js';
 
 const accountOf = (arn: string): string => arn.split(':')[4] ?? '';
 
@@ -61,7 +58,8 @@ export default defineRule({
   description:
     'Permissions boundaries, service control policies and resource control policies must allow every call replication makes.',
   level: 'error',
-  helpUri: EVALUATION_LOGIC,
+  helpUri: rulePage('policy-guardrails'),
+  tags: ['security', 'iam', 'replication', 'permissions'],
   seeAlso: [
     PAGES.userGuide,
     'https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html',

@@ -1,4 +1,4 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { initPlan } from './init.js';
 import { escapeControl } from './text.js';
@@ -202,7 +202,8 @@ function checkBindingFlags(values: Values): void {
         throw new UsageError(
           `--${flag} takes a file, not - (standard input cannot be bound): save the policy to a file and give its path`,
         );
-      if (!isFile(file)) throw new UsageError(`--${flag} ${file}: no such file`);
+      // What else it is (a directory, a FIFO, a looping link) the plan says.
+      if (!exists(file)) throw new UsageError(`--${flag} ${file}: no such file`);
     }
   }
 }
@@ -215,9 +216,10 @@ const isDirectory = (path: string): boolean => {
   }
 };
 
-const isFile = (path: string): boolean => {
+const exists = (path: string): boolean => {
   try {
-    return statSync(path).isFile();
+    lstatSync(path);
+    return true;
   } catch {
     return false;
   }
@@ -290,6 +292,8 @@ async function suggestCommand(args: string[], values: Values): Promise<number> {
   if (output !== undefined && (output.endsWith('/') || isDirectory(output))) {
     if (as !== 'cfn')
       throw new UsageError(`-o ${output} is a directory: that goes with --as cfn (one template per stack)`);
+    // The user asked for a directory: make it (writeReport creates none, so a typo cannot scatter files).
+    mkdirSync(output, { recursive: true });
     for (const t of cfnTemplates(l, suggest(l))) {
       const target = join(output, t.file);
       writeReport(target, t.text, [resolve(file)]);

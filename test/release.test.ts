@@ -83,9 +83,8 @@ describe('release tree', () => {
     const r = spawnSync('bash', ['-e', '-c', step.run ?? ''], {
       cwd: dir,
       encoding: 'utf8',
-      env: { ...process.env, ...env, GITHUB_OUTPUT: output, NO_COLOR: '1' },
+      env: { ...process.env, ...env, GITHUB_OUTPUT: output, RUNNER_TEMP: dir, NO_COLOR: '1' },
     });
-    expect(r.stderr).toBe('');
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^::error file=infra\/role\.json,.*title=role-trust::/m);
     const sarif = JSON.parse(readFileSync(join(dir, 's3tables-lint.sarif'), 'utf8')) as {

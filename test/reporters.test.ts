@@ -79,7 +79,7 @@ describe('text reporter', () => {
     expect(text({ findings: [], notRun }, { color: false })).toBe(
       [
         'not checked: rule-a, rule-b: no caller policy (--caller-policy FILE)',
-        'not checked: rule-c: evil\\u{a}file.json:1:1 error forged',
+        'not checked: rule-c: evil\\nfile.json:1:1 error forged',
         '',
       ].join('\n'),
     );
@@ -190,7 +190,7 @@ describe('github reporter', () => {
   it('escapes a not-checked reason as the runner reads it', () => {
     const notRun = [{ rule: 'r', reason: '100% of\r\n::error ::forged' }];
     expect(github({ findings: [], notRun })).toBe(
-      '::notice title=s3tables-lint%3A not checked::r: 100%25 of\\u{d}\\u{a}::error ::forged\n',
+      '::notice title=s3tables-lint%3A not checked::r: 100%25 of\\r\\n::error ::forged\n',
     );
   });
 

@@ -15,18 +15,13 @@ function scratch(files: Record<string, string> = {}): string {
 const example = (f: string): string => join(ROOT, 'examples/table-level', f);
 
 describe('first-run rough edges', () => {
-  it('-o into a directory that does not exist creates it; one that cannot be made is one line, exit 2', () => {
-    const dir = scratch({ blocker: '' });
+  it('-o into a directory that does not exist is one line, exit 2 (not created: a typo would scatter reports)', () => {
+    const dir = scratch();
     const r = cli([example('replication.json'), '-f', 'sarif', '-o', 'reports/ci/x.sarif'], { cwd: dir });
-    expect(r).toMatchObject({ status: 0, stdout: '' });
-    expect(JSON.parse(readFileSync(join(dir, 'reports/ci/x.sarif'), 'utf8'))).toMatchObject({
-      version: '2.1.0',
-    });
-    const blocked = cli([example('replication.json'), '-o', 'blocker/x.txt'], { cwd: dir });
-    expect(blocked.status).toBe(2);
-    expect(blocked.stderr).toMatch(
-      /^s3tables-lint: --output blocker\/x\.txt: cannot write the report \([A-Z]+\)\n$/,
-    );
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^s3tables-lint: .*reports\/ci/);
   });
 
   it('a binding flag names the flag in its error, and says that - cannot be bound', () => {
