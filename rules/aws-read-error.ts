@@ -1,5 +1,5 @@
 import { readErrorsOf } from '../src/replication/live.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 const IAM = new Set([
   'GetRole',
@@ -24,7 +24,8 @@ export default defineRule({
   description:
     'Every read of the audit or the dry run should succeed; what could not be read was not checked.',
   level: 'warning',
-  helpUri: 'https://github.com/s3tables-lint/s3tables-lint/blob/main/docs/rules/aws-read-error.md',
+  helpUri: rulePage('aws-read-error'),
+  tags: ['aws', 'input'],
   requiresAws: true,
   check({ model, report }) {
     for (const doc of model.aws) {

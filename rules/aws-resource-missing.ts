@@ -1,7 +1,6 @@
 import type { Doc, Path } from '../src/model.js';
-import { PAGES } from '../src/replication/catalogue.js';
 import { readErrorsOf, setupFor } from '../src/replication/live.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 import { isMissingPart } from './aws-read-error.js';
 
 export default defineRule({
@@ -9,7 +8,8 @@ export default defineRule({
   description:
     'The source, every destination table bucket and the role a replication configuration names must exist.',
   level: 'error',
-  helpUri: PAGES.userGuide,
+  helpUri: rulePage('aws-resource-missing'),
+  tags: ['aws', 'replication'],
   requiresAws: true,
   check({ model, report }) {
     for (const doc of model.aws) {

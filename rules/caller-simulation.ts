@@ -1,7 +1,7 @@
 import type { Doc, Path } from '../src/model.js';
 import { PAGES } from '../src/replication/catalogue.js';
 import { recordOf, setupFor, show } from '../src/replication/live.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -12,7 +12,8 @@ export default defineRule({
   description:
     "IAM's policy simulator must allow the calling principal each call the replication PUT needs (dry run).",
   level: 'error',
-  helpUri: 'https://docs.aws.amazon.com/IAM/latest/APIReference/API_SimulatePrincipalPolicy.html',
+  helpUri: rulePage('caller-simulation'),
+  tags: ['aws', 'iam', 'permissions'],
   seeAlso: [PAGES.passRole],
   requiresAws: true,
   check({ model, report }) {

@@ -1,6 +1,6 @@
 import { PAGES } from '../src/replication/catalogue.js';
 import { auditTime } from '../src/replication/live.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 /** A destination still `pending` this long after its last success (or with none) is reported. */
 export const PENDING_HOURS = 24;
@@ -14,7 +14,8 @@ export default defineRule({
   description:
     'Replication of a table to each destination should not have failed or stayed pending (GetTableReplicationStatus).',
   level: 'error',
-  helpUri: 'https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3Buckets_GetTableReplicationStatus.html',
+  helpUri: rulePage('replication-status'),
+  tags: ['aws', 'replication'],
   seeAlso: [PAGES.userGuide],
   requiresAws: true,
   check({ model, report, skip }) {

@@ -1,6 +1,6 @@
 import { PAGES } from '../src/replication/catalogue.js';
 import { recordOf, setupFor, show } from '../src/replication/live.js';
-import { defineRule } from '../src/rule.js';
+import { defineRule, rulePage } from '../src/rule.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -22,7 +22,8 @@ export default defineRule({
   description:
     "A replication PUT's versionToken must be the current configuration's; without one it overwrites whatever is there.",
   level: 'error',
-  helpUri: PAGES.putBucket,
+  helpUri: rulePage('version-token'),
+  tags: ['replication', 'correctness'],
   seeAlso: [PAGES.putTable],
   requiresAws: true,
   check({ model, report }) {

@@ -66,7 +66,7 @@ describe('first-run rough edges', () => {
     const r = cli(['.'], { cwd: scratch() });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
-      's3tables-lint: no files to lint in . (looked for **/*.json; --allow-empty accepts that)\n',
+      's3tables-lint: no files to lint in . (looked for **/*.json, **/*.yaml, **/*.yml, **/*.template; --allow-empty accepts that)\n',
     );
   });
 

@@ -38,9 +38,11 @@ async function run(job, start) {
   // One text line per finding, two more plus the JSON lines per fix, and the summary line.
   const fixLines = (f) => (f.fix ? 1 + JSON.stringify(f.fix.value, null, 2).split('\n').length : 0);
   const n = result.findings.length;
+  // And one `not checked` line (a notice in github) per distinct reason a check did not run.
+  const notChecked = new Set(result.notRun.map((x) => x.reason)).size;
   const lines = {
-    text: result.findings.reduce((sum, f) => sum + 1 + fixLines(f), 0) + (n > 0 ? 1 : 0),
-    github: n + (n > 0 ? 1 : 0),
+    text: result.findings.reduce((sum, f) => sum + 1 + fixLines(f), 0) + (n > 0 ? 1 : 0) + notChecked,
+    github: n + (n > 0 ? 1 : 0) + notChecked,
   };
   const ruleErrors = result.findings.filter((f) => f.ruleId === 'rule-error').map((f) => f.message);
   return { kind: 'ok', ms, exit, outputs, lines, notes: result.notes, ruleErrors, findings: n };
