@@ -55,6 +55,8 @@ export default defineRule({
           doc,
           path: ['destinations', i, 'replicationStatus'],
           level: 'note',
+          // The message names the audit's time: the fingerprint must not, or every run is a new alert.
+          key: `pending ${table} ${to}`,
           message:
             hours === undefined
               ? `replication of ${table} to ${to} is pending and has never completed (as of ${at.toISOString()}); if the configuration is older than a few hours, check the replication role and the destination's bucket policy`

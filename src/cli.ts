@@ -32,6 +32,7 @@ const HELP = `Usage: s3tables-lint [options] [paths...]
        s3tables-lint suggest <replication.json> [--source ARN] [--as json|cfn|terraform] [-o file]
        s3tables-lint init [paths...] [--force]
        s3tables-lint audit | dry-run ...   (read-only, against an AWS account: see audit --help)
+       s3tables-lint merge <reports...>    (one report from several runs' JSON or SARIF)
 
 Lints S3 Tables replication configurations (PutTableReplication / PutTableBucketReplication
 requests and Get...Replication output) and the IAM documents behind them (aws iam get-role,
@@ -97,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
   // The commands that call AWS live in their own module (they load the SDK).
   if (argv[0] === 'audit' || argv[0] === 'dry-run')
     return (await import('./aws/commands.js')).awsCommand(argv[0], argv.slice(1));
+  if (argv[0] === 'merge') return (await import('./merge-command.js')).mergeCommand(argv.slice(1));
   const { values, positionals } = parse(argv);
   if (values.help) {
     process.stdout.write(HELP);

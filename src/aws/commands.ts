@@ -19,6 +19,7 @@ import { text, useColor } from '../reporters/text.js';
 import { atLeast, type Level } from '../rule.js';
 import { runAudit, type AuditFile } from './audit.js';
 import { runDryRun } from './dryrun.js';
+import { orgAuditCommand, orgSettings } from './org.js';
 import { AwsError, type PortOptions } from './port.js';
 import type { SdkPort } from './sdk.js';
 
@@ -37,6 +38,20 @@ AWS options:
       --concurrency <n>             AWS calls in flight at once (default: 32)
       --save <dir>                  audit: write what was read under <dir>/<account>/<region>/...
                                     (a new or empty directory) and lint those files
+
+Organization audit (audit --org or audit --accounts FILE, with --region):
+      --org                         audit every ACTIVE account of the organization
+                                    (organizations:ListAccounts, from the management account or
+                                    a delegated administrator)
+      --accounts <file>             audit the accounts listed in <file>, one id a line
+      --role-name <name>            role assumed in each account
+                                    (default: OrganizationAccountAccessRole)
+      --external-id <id>            sts:ExternalId for that role
+      --initial-role-arn <arn>      assume this role first, and each account's role from it
+      --account-concurrency <n>     accounts audited at once (default: 8; --concurrency applies
+                                    within each)
+      --shard <i>/<n>               audit only shard i of n (accounts split by a hash of their
+                                    id); s3tables-lint merge joins the shards' reports
 Output options as for the main command: -f/--format, -o/--output, --fail-on, --rule, --skip,
 --no-color.
 `;
@@ -64,6 +79,52 @@ export async function awsCommand(command: 'audit' | 'dry-run', argv: string[]): 
   const endpoint = values['endpoint-url'];
   if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint))
     throw new UsageError(`--endpoint-url must be an http(s) URL; got "${endpoint}"`);
+
+  const org = orgSettings(
+    {
+      org: values.org === true,
+      ...(values.accounts !== undefined ? { accounts: values.accounts } : {}),
+      ...(values['role-name'] !== undefined ? { roleName: values['role-name'] } : {}),
+      ...(values['external-id'] !== undefined ? { externalId: values['external-id'] } : {}),
+      ...(values['initial-role-arn'] !== undefined ? { initialRoleArn: values['initial-role-arn'] } : {}),
+      ...(values['account-concurrency'] !== undefined
+        ? { accountConcurrency: values['account-concurrency'] }
+        : {}),
+      ...(values.shard !== undefined ? { shard: values.shard } : {}),
+    },
+    command,
+  );
+  if (org) {
+    if (positionals.length > 0) throw new UsageError('audit takes no paths (see s3tables-lint audit --help)');
+    const save = values.save === undefined ? undefined : resolve(values.save);
+    if (save !== undefined && existsSync(save) && readdirSync(save).length > 0)
+      throw new UsageError(
+        `--save ${values.save}: the directory is not empty; an audit writes into a new or empty one`,
+      );
+    const port: PortOptions = {};
+    if (values.profile !== undefined) port.profile = values.profile;
+    if (endpoint !== undefined) port.endpoint = endpoint;
+    return orgAuditCommand({
+      settings: org,
+      ...(values.accounts !== undefined ? { accountsFile: values.accounts } : {}),
+      regions,
+      concurrency,
+      port,
+      format,
+      failOn,
+      rule: values.rule ?? [],
+      skip: values.skip ?? [],
+      ...(save !== undefined && values.save !== undefined ? { save: { dir: save, shown: values.save } } : {}),
+      ...(values.output !== undefined ? { output: values.output } : {}),
+      color: useColor({
+        noColor: values['no-color'] === true,
+        env: process.env,
+        isTTY: process.stdout.isTTY === true,
+        toFile: values.output !== undefined,
+      }),
+      helpers: { write, virtual, fatal, progressLine },
+    });
+  }
 
   let result: LintResult;
   if (command === 'audit') {
@@ -217,6 +278,13 @@ function parse(argv: string[]) {
         'endpoint-url': { type: 'string' },
         concurrency: { type: 'string' },
         save: { type: 'string' },
+        org: { type: 'boolean' },
+        accounts: { type: 'string' },
+        'role-name': { type: 'string' },
+        'external-id': { type: 'string' },
+        'initial-role-arn': { type: 'string' },
+        'account-concurrency': { type: 'string' },
+        shard: { type: 'string' },
         format: { type: 'string', short: 'f' },
         output: { type: 'string', short: 'o' },
         'fail-on': { type: 'string' },

@@ -188,8 +188,15 @@ export interface PortOptions {
   profile?: string;
   /** Overrides every service's endpoint (`--endpoint-url`; the SDK also reads AWS_ENDPOINT_URL). */
   endpoint?: string;
-  /** Static credentials (tests); default: the SDK's default provider chain. */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Static credentials (tests) or a provider (an assumed role); default: the SDK's default chain. */
+  credentials?: Credentials | (() => Promise<Credentials>);
   /** Attempts per call, throttling included (default 6, adaptive retry mode). */
   maxAttempts?: number;
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
 }

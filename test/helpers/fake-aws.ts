@@ -76,6 +76,29 @@ export interface FakeFault {
   status: 403 | 404 | 429;
   /** Answer this many times, then behave normally (default: always). */
   times?: number;
+  /** Only requests signed with credentials of this account; any when absent. */
+  account?: string;
+}
+
+/** An account of the fake organization. */
+export interface FakeAccount {
+  Id: string;
+  Name?: string;
+  /** Organizations' account state (default ACTIVE). */
+  State?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' | 'CLOSED';
+  /** Replaces FakeOptions.latencyMs for requests signed with this account's credentials. */
+  latencyMs?: number;
+  /** AssumeRole into this account is refused (AccessDenied), as when the role's trust excludes the caller. */
+  refuseRole?: boolean;
+  /** AssumeRole into this account needs this sts:ExternalId. */
+  externalId?: string;
+}
+
+export interface FakeOrganization {
+  /** The management account; ListAccounts answers it and the delegated administrators only. */
+  managementAccount: string;
+  delegatedAdministrators?: string[];
+  accounts: FakeAccount[];
 }
 
 export interface World {
@@ -85,6 +108,8 @@ export interface World {
   policies?: FakePolicy[];
   simulations?: FakeSimulation[];
   faults?: FakeFault[];
+  /** Organizations ListAccounts and STS AssumeRole across accounts; the credentials AssumeRole issues map to their account. */
+  organization?: FakeOrganization;
 }
 
 export interface FakeOptions {
@@ -104,11 +129,13 @@ export interface RecordedRequest {
   action: string;
   resource: string;
   status: number;
+  /** The account of the credentials that signed the request. */
+  account: string;
 }
 
 /** Reads a scenario folder: every *.json file is a part of the world, concatenated in name order. */
 export function loadWorld(dir: string): World {
-  const world: Required<Omit<World, 'caller'>> & Pick<World, 'caller'> = {
+  const world: Required<Omit<World, 'caller' | 'organization'>> & Pick<World, 'caller' | 'organization'> = {
     buckets: [],
     roles: [],
     policies: [],
@@ -120,6 +147,7 @@ export function loadWorld(dir: string): World {
     .sort()) {
     const part = JSON.parse(readFileSync(join(dir, name), 'utf8')) as World;
     if (part.caller) world.caller = part.caller;
+    if (part.organization) world.organization = part.organization;
     world.buckets.push(...(part.buckets ?? []));
     world.roles.push(...(part.roles ?? []));
     world.policies.push(...(part.policies ?? []));
@@ -136,6 +164,11 @@ export class FakeAws {
   #server: Server;
   #random: () => number;
   #faults: (FakeFault & { left: number })[];
+  /** Credentials AssumeRole issued: access key id → the session. */
+  readonly #sessions = new Map<string, { account: string; arn: string; roleId: string }>();
+  readonly #buckets = new Map<string, FakeBucket>();
+  readonly #tables = new Map<string, FakeTable>();
+  readonly #accounts = new Map<string, FakeAccount>();
   url = '';
 
   private constructor(
@@ -144,6 +177,12 @@ export class FakeAws {
   ) {
     this.#random = mulberry32(options.seed ?? 1);
     this.#faults = (world.faults ?? []).map((f) => ({ ...f, left: f.times ?? Infinity }));
+    // Indexes: an organization-sized world has thousands of buckets.
+    for (const b of world.buckets ?? []) {
+      this.#buckets.set(b.arn, b);
+      for (const t of b.tables ?? []) this.#tables.set(t.tableARN, t);
+    }
+    for (const a of world.organization?.accounts ?? []) this.#accounts.set(a.Id, a);
     this.#server = createServer((req, res) => {
       this.handle(req, res).catch((cause: unknown) => {
         res.writeHead(500, { 'content-type': 'text/plain' });
@@ -175,20 +214,25 @@ export class FakeAws {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://fake');
-    // The service comes from the SigV4 credential scope: .../<region>/<service>/aws4_request.
-    const scope = /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\/aws4_request/.exec(
+    // The service comes from the SigV4 credential scope: <key id>/<date>/<region>/<service>/aws4_request;
+    // the account from the key id (credentials AssumeRole issued), else the caller's.
+    const scope = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\/aws4_request/.exec(
       req.headers.authorization ?? '',
     );
-    const service = scope?.[2] ?? 'unknown';
+    const session = this.#sessions.get(scope?.[1] ?? '');
+    const account = session?.account ?? this.callerAccount;
+    const service = scope?.[3] ?? 'unknown';
     const method = req.method ?? 'GET';
     let answer: Answer;
-    if (service === 'iam' || service === 'sts') {
+    if (service === 'organizations') {
+      answer = this.organizations(req.headers['x-amz-target'], body, account);
+    } else if (service === 'iam' || service === 'sts') {
       const form = new URLSearchParams(body);
-      answer = this.query(service, form);
+      answer = this.query(service, form, session && { ...session, account });
     } else {
-      answer = this.rest(method, url, scope?.[1] ?? '');
+      answer = this.rest(method, url, scope?.[2] ?? '', account);
     }
-    const fault = this.fault(answer);
+    const fault = this.fault(answer, account);
     if (fault) answer = fault;
     this.requests.push({
       method,
@@ -196,13 +240,113 @@ export class FakeAws {
       action: answer.action,
       resource: answer.resource,
       status: answer.status,
+      account,
     });
-    if (this.options.latencyMs) await sleep(this.options.latencyMs);
+    const latency = this.#accounts.get(account)?.latencyMs ?? this.options.latencyMs;
+    if (latency) await sleep(latency);
     res.writeHead(answer.status, answer.headers);
     res.end(answer.body);
   }
 
-  private fault(answer: Answer): Answer | undefined {
+  private get callerAccount(): string {
+    return this.world.caller?.Account ?? '111122223333';
+  }
+
+  // --- Organizations (JSON 1.1) and STS AssumeRole ---------------------------------------------
+
+  private organizations(target: string | string[] | undefined, body: string, account: string): Answer {
+    const op = String(target ?? '').split('.')[1] ?? '';
+    const action = `organizations:${op}`;
+    const org = this.world.organization;
+    const error = (status: number, code: string, message: string): Answer => ({
+      action,
+      resource: '',
+      status,
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code },
+      body: JSON.stringify({ __type: code, Message: message }),
+    });
+    if (op !== 'ListAccounts') return error(501, 'NotImplemented', `the fake answers no ${action}`);
+    if (!org)
+      return error(
+        400,
+        'AWSOrganizationsNotInUseException',
+        'Your account is not a member of an organization.',
+      );
+    if (account !== org.managementAccount && !(org.delegatedAdministrators ?? []).includes(account))
+      return error(400, 'AccessDeniedException', "You don't have permissions to access this resource.");
+    const input = (body ? JSON.parse(body) : {}) as { NextToken?: string; MaxResults?: number };
+    const size = Math.min(input.MaxResults ?? 20, this.options.pageSize ?? 20);
+    const start = input.NextToken ? Number(input.NextToken.replace(/^p/, '')) : 0;
+    const items = org.accounts.slice(start, start + size);
+    const next = start + size < org.accounts.length ? `p${start + size}` : undefined;
+    return {
+      action,
+      resource: '',
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({
+        Accounts: items.map((a) => ({
+          Id: a.Id,
+          Arn: `arn:aws:organizations::${org.managementAccount}:account/o-fake/${a.Id}`,
+          Email: `${a.Id}@example.com`,
+          Name: a.Name ?? `account-${a.Id}`,
+          State: a.State ?? 'ACTIVE',
+          JoinedMethod: 'CREATED',
+          JoinedTimestamp: 1767225600,
+        })),
+        ...(next ? { NextToken: next } : {}),
+      }),
+    };
+  }
+
+  /** AssumeRole: into an account of the organization (or the caller's own), unless refused. */
+  private assumeRole(form: URLSearchParams, from: string): Answer {
+    const action = 'sts:AssumeRole';
+    const roleArn = form.get('RoleArn') ?? '';
+    const session = form.get('RoleSessionName') ?? 'session';
+    const parts = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+    const target = parts ? this.#accounts.get(parts[1] ?? '') : undefined;
+    const known = parts && (target !== undefined || parts[1] === this.callerAccount);
+    const denied = (why: string): Answer =>
+      queryError(
+        action,
+        roleArn,
+        403,
+        'AccessDenied',
+        `User: ${from} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}${why}`,
+      );
+    if (!parts || !known) return denied('');
+    if (target?.refuseRole) return denied(' (the role trust policy does not allow it)');
+    if (target?.externalId !== undefined && form.get('ExternalId') !== target.externalId)
+      return denied(' (external id)');
+    const account = parts[1] ?? '';
+    const n = this.#sessions.size + 1;
+    const key = `ASIAFAKE${String(n).padStart(12, '0')}`;
+    const roleId = `AROAFAKE${account}`;
+    const arn = `arn:aws:sts::${account}:assumed-role/${parts[2]}/${session}`;
+    this.#sessions.set(key, { account, arn, roleId: `${roleId}:${session}` });
+    const ns = 'https://sts.amazonaws.com/doc/2011-06-15/';
+    const result = {
+      Credentials: {
+        AccessKeyId: key,
+        SecretAccessKey: `fake-secret-${n}`,
+        SessionToken: `fake-token-${n}`,
+        Expiration: new Date(Date.now() + 3600_000).toISOString(),
+      },
+      AssumedRoleUser: { AssumedRoleId: `${roleId}:${session}`, Arn: arn },
+    };
+    return {
+      action,
+      resource: roleArn,
+      status: 200,
+      headers: { 'content-type': 'text/xml' },
+      body:
+        `<AssumeRoleResponse xmlns="${ns}"><AssumeRoleResult>${toXml(result)}</AssumeRoleResult>` +
+        `<ResponseMetadata><RequestId>fake-request</RequestId></ResponseMetadata></AssumeRoleResponse>`,
+    };
+  }
+
+  private fault(answer: Answer, account: string): Answer | undefined {
     const protocol = answer.action.startsWith('s3tables:') ? 'rest' : 'query';
     if (this.options.throttleRate && this.#random() < this.options.throttleRate)
       return errorAnswer(protocol, answer, 429);
@@ -210,7 +354,8 @@ export class FakeAws {
       (x) =>
         x.left > 0 &&
         x.action === answer.action &&
-        (x.resource === undefined || x.resource === answer.resource),
+        (x.resource === undefined || x.resource === answer.resource) &&
+        (x.account === undefined || x.account === account),
     );
     if (!f) return undefined;
     f.left--;
@@ -219,13 +364,13 @@ export class FakeAws {
 
   // --- S3 Tables, REST-JSON ------------------------------------------------------------------
 
-  private rest(method: string, url: URL, region: string): Answer {
+  private rest(method: string, url: URL, region: string, account: string): Answer {
     const parts = url.pathname.split('/').slice(1).map(decodeURIComponent);
     const q = url.searchParams;
     const route = `${method} /${parts[0] ?? ''}`;
     const buckets = this.world.buckets ?? [];
-    const bucketOf = (arn: string) => buckets.find((b) => b.arn === arn);
-    const tableOf = (arn: string) => buckets.flatMap((b) => b.tables ?? []).find((t) => t.tableARN === arn);
+    const bucketOf = (arn: string) => this.#buckets.get(arn);
+    const tableOf = (arn: string) => this.#tables.get(arn);
     const ok = (action: string, resource: string, value: unknown): Answer => ({
       action: `s3tables:${action}`,
       resource,
@@ -238,7 +383,6 @@ export class FakeAws {
 
     if (route === 'GET /buckets' && parts.length === 1) {
       // A Region's endpoint lists that Region's buckets of the caller's account.
-      const account = this.world.caller?.Account ?? '111122223333';
       const here = buckets.filter((b) => b.arn.split(':')[3] === region && b.ownerAccountId === account);
       const page = this.page(here, q.get('continuationToken'));
       return ok('ListTableBuckets', '', {
@@ -348,7 +492,11 @@ export class FakeAws {
 
   // --- IAM and STS, query protocol ----------------------------------------------------------
 
-  private query(service: string, form: URLSearchParams): Answer {
+  private query(
+    service: string,
+    form: URLSearchParams,
+    session?: { account: string; arn: string; roleId: string },
+  ): Answer {
     const op = form.get('Action') ?? '';
     const action = `${service}:${op}`;
     const ns =
@@ -368,9 +516,15 @@ export class FakeAws {
       queryError(action, resource, 404, 'NoSuchEntity', `The ${what} cannot be found.`);
     const roles = this.world.roles ?? [];
     const roleName = form.get('RoleName') ?? '';
-    const role = roles.find((r) => r.RoleName === roleName);
+    // An assumed session sees its own account's roles only.
+    const role = roles.find(
+      (r) => r.RoleName === roleName && (!session || r.Arn.split(':')[4] === session.account),
+    );
 
+    if (action === 'sts:AssumeRole')
+      return this.assumeRole(form, session?.arn ?? this.world.caller?.Arn ?? '');
     if (action === 'sts:GetCallerIdentity') {
+      if (session) return ok('', { Arn: session.arn, UserId: session.roleId, Account: session.account });
       const c = this.world.caller ?? {
         Account: '111122223333',
         Arn: 'arn:aws:iam::111122223333:user/tester',
@@ -559,6 +713,20 @@ const ERRORS = {
 } as const;
 
 function errorAnswer(protocol: 'rest' | 'query', answer: Answer, status: 403 | 404 | 429): Answer {
+  if (answer.action.startsWith('organizations:')) {
+    // JSON 1.1: every error is a 400 with its type.
+    const code = {
+      403: 'AccessDeniedException',
+      404: 'AccountNotFoundException',
+      429: 'TooManyRequestsException',
+    }[status];
+    return {
+      ...answer,
+      status: 400,
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code },
+      body: JSON.stringify({ __type: code, Message: code }),
+    };
+  }
   const [code, message] = ERRORS[protocol][status];
   return protocol === 'rest'
     ? restError(answer.action, answer.resource, status, code, message)
