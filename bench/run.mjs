@@ -9,11 +9,12 @@ import evaluator from './evaluator.mjs';
 import iac from './iac.mjs';
 import { CA_CERTS_WAS_SET, CLI, RSS_METHOD } from './lib.mjs';
 import manyPolicies from './many-policies.mjs';
+import org from './org.mjs';
 import pathological from './pathological.mjs';
 import setups from './setups.mjs';
 import statements from './statements.mjs';
 
-const SECTIONS = [coldStart, manyPolicies, setups, statements, evaluator, pathological, iac, aws];
+const SECTIONS = [coldStart, manyPolicies, setups, statements, evaluator, pathological, iac, aws, org];
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '11' }, only: { type: 'string', multiple: true } },

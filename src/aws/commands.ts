@@ -24,6 +24,7 @@ import { AwsError, type PortOptions } from './port.js';
 import type { SdkPort } from './sdk.js';
 
 export const AWS_HELP = `Usage: s3tables-lint audit [--region R]... [--save DIR] [options]
+       s3tables-lint audit --org | --accounts FILE --region R... [--shard I/N] [options]
        s3tables-lint dry-run [options] <paths...>
 
 audit reads the account's table buckets, their replication configurations, tables, replication
