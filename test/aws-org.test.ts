@@ -197,6 +197,23 @@ describe('audit --org against the loopback fake', () => {
     ).toBe(false);
   });
 
+  it('--save DIR writes each account under DIR/<account>/, and the main command lints the folder', async () => {
+    const f = await start(orgWorld({ accounts: 2 }));
+    const dir = join(temp(), 'audit');
+    const run = await audit(f, ['--org', '--save', dir, '-f', 'json']);
+    expect(run.stderr).toContain('saved the documents of 2 account(s)');
+    const report = JSON.parse(run.stdout) as { findings: { file: string; account: string }[] };
+    expect(report.findings.length).toBeGreaterThan(0);
+    for (const x of report.findings)
+      expect(x.file.startsWith(`${dir}/${x.account}/`) || x.file.includes(`/${x.account}/`)).toBe(true);
+    expect(readFileSync(join(dir, accountId(1), 'audit.json'), 'utf8')).toContain(
+      `"account": "${accountId(1)}"`,
+    );
+    const offline = await runCli([dir]);
+    expect(offline.status).toBe(1);
+    expect(offline.stdout).toContain('replication-status');
+  });
+
   it('fails in one line when the organization cannot be listed or the first hop refused', async () => {
     const world = orgWorld({ accounts: 2 });
     world.caller = { Account: accountId(0), Arn: `arn:aws:iam::${accountId(0)}:user/someone` };

@@ -123,7 +123,7 @@ export async function awsCommand(command: 'audit' | 'dry-run', argv: string[]): 
         isTTY: process.stdout.isTTY === true,
         toFile: values.output !== undefined,
       }),
-      helpers: { write, virtual, fatal, progressLine },
+      helpers: { write, virtual, fatal },
     });
   }
 

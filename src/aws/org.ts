@@ -321,7 +321,6 @@ export interface OrgCommandInput {
   color: boolean;
   helpers: Pick<OrgAuditOptions, 'write' | 'virtual'> & {
     fatal: (cause: unknown) => never;
-    progressLine: (tty: boolean) => { update?: (done: number, total: number) => void; end: () => void };
   };
 }
 
@@ -345,7 +344,7 @@ export async function orgAuditCommand(input: OrgCommandInput): Promise<number> {
         : {}),
     },
   );
-  const progress = input.helpers.progressLine(process.stderr.isTTY === true);
+  const progress = accountsLine(process.stderr.isTTY === true);
   let run: OrgAuditResult;
   try {
     run = await runOrgAudit(org, {
@@ -405,4 +404,13 @@ function readText(file: string): string {
     const code = (cause as { code?: string }).code ?? 'unreadable';
     throw new UsageError(`--accounts ${file}: cannot read it (${code})`);
   }
+}
+
+/** "N/M accounts" on stderr, on a terminal only. */
+function accountsLine(tty: boolean): { update?: (done: number, total: number) => void; end: () => void } {
+  if (!tty) return { end: () => {} };
+  return {
+    update: (done, total) => process.stderr.write(`\rs3tables-lint: ${done}/${total} accounts audited`),
+    end: () => process.stderr.write('\r\u001b[K'),
+  };
 }
