@@ -3,7 +3,7 @@
 // everything by content, never by input order, so merging N shards gives what one unsharded run
 // gives (the organization audit builds its own output with these same functions, one input per
 // account).
-import { compare } from './engine.js';
+import { compare } from './result.js';
 import { UsageError } from './errors.js';
 import { LEVELS, type Finding, type Level } from './rule.js';
 

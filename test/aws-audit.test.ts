@@ -285,14 +285,16 @@ describe('the offline path loads no AWS SDK code', () => {
     expect(readFileSync(live, 'utf8')).toContain('@aws-sdk/client-s3tables');
   });
 
-  it('the bundle loads the SDK only inside createSdkPort, never at its top level', () => {
+  it('the bundle loads the SDK only inside createSdkPort and createOrgSdk, never at its top level', () => {
     const bundle = readFileSync(join(ROOT, 'dist/main.cjs'), 'utf8');
     // Any call with an SDK package name: require(), import() or a createRequire function.
     const loads = [...bundle.matchAll(/^(.*)\b[\w$]+\(["'](@aws-sdk\/[^"']+)["']\)/gm)];
     expect(loads.map((m) => m[2]).sort()).toEqual([
       '@aws-sdk/client-iam',
+      '@aws-sdk/client-organizations',
       '@aws-sdk/client-s3tables',
       '@aws-sdk/client-sts',
+      '@aws-sdk/credential-providers',
     ]);
     // Indented: inside a function body (esbuild puts module-level statements at column 0).
     for (const m of loads) expect(m[1]).toMatch(/^\s+/);

@@ -18,7 +18,8 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/cases.js';
 import { CLI } from './helpers/cli.js';
-import { FakeAws, runCli, TEST_CREDENTIALS } from './helpers/fake-aws.js';
+import { FakeAws, TEST_CREDENTIALS } from './helpers/fake-aws.js';
+import { runCli } from './helpers/run-cli.js';
 import { orgWorld } from './helpers/org-world.js';
 
 interface Step {

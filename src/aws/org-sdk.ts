@@ -1,7 +1,13 @@
 // The organization's side of the SDK: Organizations ListAccounts and one assumed-role port per
 // account. Assume-role, credential caching and retries are the SDK's (credential-providers'
-// fromTemporaryCredentials); this module only wires them. Loaded with import() by the org audit.
+// fromTemporaryCredentials); this module only wires them. Loaded only by the organization audit.
+import { createRequire } from 'node:module';
+import type * as CredentialProvidersSdk from '@aws-sdk/credential-providers';
+import type * as OrganizationsSdk from '@aws-sdk/client-organizations';
 import { AwsError, type Credentials, type PortOptions } from './port.js';
+
+type CredentialProviders = typeof CredentialProvidersSdk;
+type Organizations = typeof OrganizationsSdk;
 import { createSdkPort, toAwsError, type SdkPort } from './sdk.js';
 
 export interface AssumeOptions {
@@ -36,10 +42,10 @@ const ATTEMPTS = 6;
 
 export async function createOrgSdk(options: PortOptions, assume: AssumeOptions): Promise<OrgSdk> {
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  const [{ fromTemporaryCredentials }, orgs] = await Promise.all([
-    import('@aws-sdk/credential-providers'),
-    import('@aws-sdk/client-organizations'),
-  ]);
+  // require, as sdk.ts does: the CLI is a CommonJS bundle run from a code cache, without import().
+  const load = createRequire(import.meta.url);
+  const { fromTemporaryCredentials } = load('@aws-sdk/credential-providers') as CredentialProviders;
+  const orgs = load('@aws-sdk/client-organizations') as Organizations;
   const region = options.region ?? 'us-east-1';
   const partition = partitionOf(region);
   const clientConfig = {

@@ -13,7 +13,7 @@ import { sarif } from '../reporters/sarif.js';
 import { github } from '../reporters/github.js';
 import { text } from '../reporters/text.js';
 import { atLeast, type Level } from '../rule.js';
-import { compare } from '../engine.js';
+import { compare } from '../result.js';
 import { runAudit, type AuditFile } from './audit.js';
 import type { OrgSdk } from './org-sdk.js';
 import type { PortOptions } from './port.js';

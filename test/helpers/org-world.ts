@@ -6,7 +6,8 @@ import { ROOT } from './cases.js';
 import { loadWorld, type FakeAccount, type FakeBucket, type World } from './fake-aws.js';
 
 export const MANAGEMENT = '999988887777';
-const TEMPLATE_ACCOUNT = '111122223333';
+/** The account of fixtures/aws/account: every occurrence becomes the member's id. */
+const TEMPLATE_ACCOUNT = (loadWorld(join(ROOT, 'fixtures/aws/account')).caller?.Account ?? '') as string;
 
 export interface OrgWorldOptions {
   accounts: number;
