@@ -17,6 +17,8 @@ const ACCOUNTS = Number(process.env.S3TL_BENCH_ORG_ACCOUNTS ?? 200);
 const SCALE = { regions: ['us-east-1', 'us-west-2'], buckets: 5, tables: 10 };
 const LATENCY_MS = 20;
 const SHARDS = 4;
+// orgWorld's refuseEvery: 20 refuses every 20th account (5%).
+const REFUSING = Math.floor(ACCOUNTS / 20);
 
 // The fake is TypeScript (test/helpers): bundled once into node_modules/.cache, where the
 // externals resolve; its ROOT is this checkout.
@@ -108,7 +110,7 @@ function run(args, url, dir) {
     const rssFile = join(dir, `rss-${++runs}`);
     const gnu = existsSync(GNU_TIME);
     const [command, argv] = gnu
-      ? [GNU_TIME, ['-f', '%M', '-o', rssFile, process.execPath, CLI, ...args]]
+      ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, process.execPath, CLI, ...args]]
       : [process.execPath, [CLI, ...args]];
     const start = performance.now();
     const child = spawn(command, argv, {
@@ -133,13 +135,16 @@ function run(args, url, dir) {
       const ms = performance.now() - start;
       if (status !== 0 && status !== 1)
         return reject(new Error(`${args.join(' ')} exited ${status}: ${stderr.slice(0, 500)}`));
-      const kib = gnu ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : NaN;
-      resolve({ ms, status, stderr, rss: gnu ? `${(kib / 1024).toFixed(1)} MB` : 'n/a' });
+      const [kib, user, system] = gnu
+        ? readFileSync(rssFile, 'utf8').trim().split('\n').pop().split(' ').map(Number)
+        : [NaN, NaN, NaN];
+      resolve({ ms, cpu: user + system, status, stderr, rss: gnu ? `${(kib / 1024).toFixed(1)} MB` : 'n/a' });
     });
   });
 }
 
 const sec = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const timed = (x) => `${sec(x.ms)} (CPU ${Number.isNaN(x.cpu) ? 'n/a' : `${x.cpu.toFixed(1)} s`})`;
 const at = (t) => t.replace(/as of \d{4}-[\d:.TZ-]+/g, 'as of <audit time>');
 
 export default {
@@ -180,18 +185,18 @@ export default {
       const own = one.total - per.reduce((n, x) => n + x, 0);
       return {
         rows: [
-          ['one process (8 accounts at once × 16 calls each)', sec(whole.ms), whole.rss],
+          ['one process (8 accounts at once × 32 calls each)', timed(whole), whole.rss],
           [
-            `${SHARDS} shards at once: wall time until the last`,
-            sec(parallelMs),
+            `${SHARDS} shards at once: wall time until the last (CPU: sum)`,
+            `${sec(parallelMs)} (CPU ${shards.reduce((n, x) => n + x.cpu, 0).toFixed(1)} s)`,
             shards.map((x) => x.rss).join(', '),
           ],
           ...shards.map((x, i) => [
             `  shard ${i + 1}/${SHARDS} (${/shard \d+\/\d+: (\d+) of/.exec(x.stderr)?.[1]} accounts)`,
-            sec(x.ms),
+            timed(x),
             x.rss,
           ]),
-          ['merge of the 4 shard reports', sec(merge.ms), merge.rss],
+          ['merge of the 4 shard reports', timed(merge), merge.rss],
         ],
         note:
           `${report.organization.accounts.length} accounts audited, ${report.findings.length} findings; ${refused} accounts ` +
@@ -206,8 +211,8 @@ export default {
             line: `${identical ? 'ok  ' : 'MISS'} merged shards identical to the unsharded report`,
           },
           {
-            ok: refused === ACCOUNTS / 20,
-            line: `${refused === ACCOUNTS / 20 ? 'ok  ' : 'MISS'} each refusing account is one finding: ${refused} of ${ACCOUNTS / 20}`,
+            ok: refused === REFUSING,
+            line: `${refused === REFUSING ? 'ok  ' : 'MISS'} each refusing account is one finding: ${refused} of ${REFUSING}`,
           },
         ],
       };

@@ -52,7 +52,7 @@ export async function createOrgSdk(options: PortOptions, assume: AssumeOptions):
     region,
     ...(options.endpoint !== undefined ? { endpoint: options.endpoint } : {}),
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
-    retryMode: 'adaptive',
+    // Retries as sdk.ts: the SDK's standard mode unless AWS_RETRY_MODE or the profile says otherwise.
     ...(options.maxAttempts !== undefined || !process.env['AWS_MAX_ATTEMPTS']
       ? { maxAttempts: options.maxAttempts ?? ATTEMPTS }
       : {}),
