@@ -177,6 +177,15 @@ export default {
       const wholeText = readFileSync(join(dir, 'whole.json'), 'utf8');
       const mergedText = readFileSync(join(dir, 'merged.json'), 'utf8');
       const identical = at(wholeText) === at(mergedText);
+      if (!identical) {
+        // Say where: the first lines that differ.
+        const a = at(wholeText).split('\n');
+        const b = at(mergedText).split('\n');
+        const i = a.findIndex((line, k) => line !== b[k]);
+        console.log(
+          `first difference at line ${i + 1}:\n  one process: ${a.slice(i - 3, i + 3).join('\n  ')}\n  merged: ${b.slice(i - 3, i + 3).join('\n  ')}`,
+        );
+      }
       const report = JSON.parse(wholeText);
       const refused = report.findings.filter((f) => f.message.includes('could not be assumed')).length;
       const audited = Object.keys(one.perAccount).filter((a) => report.organization.accounts.includes(a));

@@ -108,7 +108,11 @@ export async function runOrgAudit(org: OrgSdk, options: OrgAuditOptions): Promis
   let all: string[];
   if (options.accounts) all = options.accounts;
   else {
-    const listed = await org.listAccounts();
+    const answered = await org.listAccounts();
+    // An id that is not 12 digits would name files and a role ARN: say so rather than use it.
+    const listed = answered.filter((a) => /^\d{12}$/.test(a.id));
+    if (listed.length < answered.length)
+      notes.push(`${answered.length - listed.length} account(s) with an id that is not 12 digits left out`);
     const inactive = listed.filter((a) => a.state !== 'ACTIVE');
     if (inactive.length > 0)
       notes.push(

@@ -50,14 +50,21 @@ export function orgWorld(options: OrgWorldOptions): World {
         else outside.set(b.arn, b);
       continue;
     }
-    world.buckets.push(...synthetic(id, i, options.scale));
+    world.buckets.push(
+      ...synthetic(id, i, options.scale, template.roles?.[0]?.RoleName ?? 'ReplicationRole'),
+    );
   }
   world.buckets.push(...outside.values());
   return world;
 }
 
-/** Per Region: data-0 replicates to data-1 of the next Region; its tables report a status. */
-function synthetic(id: string, i: number, scale: NonNullable<OrgWorldOptions['scale']>): FakeBucket[] {
+/** Per Region: data-0 replicates to data-1 of the next Region with the template's role; its tables report a status. */
+function synthetic(
+  id: string,
+  i: number,
+  scale: NonNullable<OrgWorldOptions['scale']>,
+  role: string,
+): FakeBucket[] {
   const out: FakeBucket[] = [];
   const { regions, buckets, tables } = scale;
   regions.forEach((region, r) => {
@@ -76,7 +83,7 @@ function synthetic(id: string, i: number, scale: NonNullable<OrgWorldOptions['sc
               replication: {
                 versionToken: `v-${id}-${region}`,
                 configuration: {
-                  role: `arn:aws:iam::${id}:role/S3TablesReplicationRole`,
+                  role: `arn:aws:iam::${id}:role/${role}`,
                   rules: [{ destinations: [{ destinationTableBucketARN: destination }] }],
                 },
               },
