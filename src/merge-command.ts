@@ -1,7 +1,9 @@
 // `s3tables-lint merge FILE...`: reads the reports, merges them (src/merge.ts), prints one.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.js';
+import { writeReport } from './output.js';
 import { findingsOf, mergeReports, parseReport, renderReport } from './merge.js';
 import { github } from './reporters/github.js';
 import { text, useColor } from './reporters/text.js';
@@ -73,7 +75,13 @@ export function mergeCommand(argv: string[]): number {
     crashed = !run.invocations.every((i) => i.executionSuccessful);
     out = renderReport(merged);
   }
-  if (values.output) writeFileSync(values.output, out);
+  // Never over one of the reports merged, or through a link (src/output.ts).
+  if (values.output)
+    writeReport(
+      values.output,
+      out,
+      positionals.map((p) => resolve(p)),
+    );
   else process.stdout.write(out);
   if (crashed) return 2;
   return levels.some((l) => atLeast(l, failOn)) ? 1 : 0;

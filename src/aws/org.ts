@@ -4,7 +4,9 @@
 // (`--shard I/N`, accounts split by a hash of their id) gives exactly its accounts' part of the
 // unsharded report, and `merge` puts the parts back together.
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { say, writeReport } from '../output.js';
 import { UsageError } from '../errors.js';
 import { lint, lintTexts, TOOL, type LintResult } from '../lint.js';
 import { asShard, forAccount, mergeReports, parseReport, renderReport, type Report } from '../merge.js';
@@ -372,7 +374,7 @@ export async function orgAuditCommand(input: OrgCommandInput): Promise<number> {
   }
   if (input.save)
     run.notes.push(`saved the documents of ${run.accounts.length} account(s) under ${input.save.shown}`);
-  for (const note of run.notes) process.stderr.write(`s3tables-lint: ${note}\n`);
+  for (const note of run.notes) say(note);
   let out: string;
   let levels: { level: Level; suppressed: boolean }[];
   let crashed: boolean;
@@ -395,7 +397,12 @@ export async function orgAuditCommand(input: OrgCommandInput): Promise<number> {
     levels = result.findings.map((f) => ({ level: f.level, suppressed: false }));
     crashed = result.crashed;
   }
-  if (input.output) writeFileSync(input.output, out);
+  // Never over an input (the accounts file, the saved audit) or through a link (src/output.ts).
+  if (input.output)
+    writeReport(input.output, out, [
+      ...(input.accountsFile !== undefined ? [resolve(input.accountsFile)] : []),
+      ...(input.save ? [input.save.dir] : []),
+    ]);
   else process.stdout.write(out);
   if (crashed) return 2;
   return levels.some((l) => !l.suppressed && atLeast(l.level, input.failOn)) ? 1 : 0;
