@@ -198,6 +198,9 @@ describe('merge', () => {
     expect(ok.status).toBe(1);
     expect(ok.stdout).toMatch(/a\/policy\.json:\d+:\d+ (error|warning) unknown-action/);
     expect(ok.stdout).toMatch(/b\/policy\.json:\d+:\d+ (error|warning) policy-version/);
+    const over = cli(['merge', join(dir, 'a.json'), '-o', join(dir, 'a.json')]);
+    expect(over.status).toBe(2);
+    expect(over.stderr).toMatch(/is one of the inputs/);
     const sarifToText = cli([
       'merge',
       '-f',
