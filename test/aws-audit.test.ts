@@ -170,6 +170,18 @@ describe('s3tables-lint audit against the loopback fake', () => {
     expect(record.s3tablesLintAudit.counts.buckets).toBe(3);
   });
 
+  it('--regions all audits the Regions the account has enabled (account:ListRegions), once', async () => {
+    const dir = temp();
+    fake = await FakeAws.start({ ...ACCOUNT, enabledRegions: ['us-east-2', 'us-west-2'] });
+    const run = await runCli(['audit', '--regions', 'all', '--endpoint-url', fake.url, '--save', dir]);
+    expect(run.stderr).toMatch(/^s3tables-lint: saved \d+ documents under /);
+    expect(run.status).toBe(1);
+    expect(fake.requests.filter((r) => r.action === 'account:ListRegions')).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.action === 's3tables:ListTableBuckets')).toHaveLength(2);
+    const record = JSON.parse(readFileSync(join(dir, '777788889999/audit.json'), 'utf8'));
+    expect(record.s3tablesLintAudit.regions).toEqual(['us-east-2', 'us-west-2']);
+  });
+
   it('refuses a --save directory that is not empty (it never overwrites)', async () => {
     const dir = temp();
     writeFileSync(join(dir, 'keep.json'), '{}');
@@ -224,6 +236,8 @@ describe('s3tables-lint audit against the loopback fake', () => {
     for (const [args, message] of [
       [['--concurrency', '0'], '--concurrency must be a whole number from 1 to 256; got "0"'],
       [['--region', 'mars'], '--region: not a Region name: "mars"'],
+      [['--regions', 'some'], '--regions takes "all" (every enabled Region); got "some"'],
+      [['--regions', 'all'], '--regions all and --region cannot be used together'],
       [['x.json'], 'audit takes no paths (see s3tables-lint audit --help)'],
     ] as const) {
       const { status, stderr, fake } = await audit([...args]);
@@ -290,6 +304,7 @@ describe('the offline path loads no AWS SDK code', () => {
     // Any call with an SDK package name: require(), import() or a createRequire function.
     const loads = [...bundle.matchAll(/^(.*)\b[\w$]+\(["'](@aws-sdk\/[^"']+)["']\)/gm)];
     expect(loads.map((m) => m[2]).sort()).toEqual([
+      '@aws-sdk/client-account',
       '@aws-sdk/client-iam',
       '@aws-sdk/client-organizations',
       '@aws-sdk/client-s3tables',

@@ -23,7 +23,7 @@ import { orgAuditCommand, orgSettings } from './org.js';
 import { AwsError, type PortOptions } from './port.js';
 import type { SdkPort } from './sdk.js';
 
-export const AWS_HELP = `Usage: s3tables-lint audit [--region R]... [--save DIR] [options]
+export const AWS_HELP = `Usage: s3tables-lint audit [--region R]... | [--regions all] [--save DIR] [options]
        s3tables-lint audit --org | --accounts FILE --region R... [--shard I/N] [options]
        s3tables-lint dry-run [options] <paths...>
 
@@ -34,6 +34,8 @@ all of it. dry-run checks the replication configurations in <paths> against the 
 AWS options:
       --region <region>             Region to read (audit: repeatable; default: the SDK's, e.g.
                                     AWS_REGION or the profile's)
+      --regions all                 audit: every Region enabled for the account
+                                    (account:ListRegions)
       --profile <name>              shared config profile (default: the SDK's credential chain)
       --endpoint-url <url>          send every call to this endpoint (also AWS_ENDPOINT_URL)
       --concurrency <n>             AWS calls in flight at once (default: 32)
@@ -77,6 +79,12 @@ export async function awsCommand(command: 'audit' | 'dry-run', argv: string[]): 
   const regions = [...new Set(values.region ?? [])];
   for (const r of regions)
     if (!/^[a-z]{2}(-[a-z0-9]+)+-\d+$/.test(r)) throw new UsageError(`--region: not a Region name: "${r}"`);
+  const allRegions = values.regions !== undefined;
+  if (allRegions && values.regions !== 'all')
+    throw new UsageError(`--regions takes "all" (every enabled Region); got "${values.regions}"`);
+  if (allRegions && regions.length > 0)
+    throw new UsageError('--regions all and --region cannot be used together');
+  if (allRegions && command !== 'audit') throw new UsageError('--regions all goes with the audit command');
   const endpoint = values['endpoint-url'];
   if (endpoint !== undefined && !/^https?:\/\/[^\s]+$/.test(endpoint))
     throw new UsageError(`--endpoint-url must be an http(s) URL; got "${endpoint}"`);
@@ -96,6 +104,11 @@ export async function awsCommand(command: 'audit' | 'dry-run', argv: string[]): 
     command,
   );
   if (org) {
+    // Which Regions are enabled differs per account; an organization audit names them.
+    if (allRegions)
+      throw new UsageError(
+        '--regions all is for one account; an organization audit takes --region (repeatable)',
+      );
     if (positionals.length > 0) throw new UsageError('audit takes no paths (see s3tables-lint audit --help)');
     const save = values.save === undefined ? undefined : resolve(values.save);
     if (save !== undefined && existsSync(save) && readdirSync(save).length > 0)
@@ -135,9 +148,15 @@ export async function awsCommand(command: 'audit' | 'dry-run', argv: string[]): 
       throw new UsageError(
         `--save ${values.save}: the directory is not empty; an audit writes into a new or empty one`,
       );
-    const port = await connect(values, regions[0]);
+    // --regions all needs no Region of its own: the Account API's home (us-east-1) serves when none is set.
+    let port = await connect(values, regions[0]);
+    if (allRegions && !(await port.defaultRegion())) {
+      port.close();
+      port = await connect(values, 'us-east-1');
+    }
     try {
-      const region = regions.length > 0 ? regions : [await needRegion(port)];
+      const region =
+        regions.length > 0 ? regions : allRegions ? await enabledRegions(port) : [await needRegion(port)];
       const progress = progressLine(process.stderr.isTTY === true);
       const audit = await runAudit(port, {
         regions: region,
@@ -215,6 +234,12 @@ export async function awsCommand(command: 'audit' | 'dry-run', argv: string[]): 
   return result.findings.some((f) => atLeast(f.level, failOn as Level)) ? 1 : 0;
 }
 
+async function enabledRegions(port: SdkPort): Promise<string[]> {
+  const regions = await port.listEnabledRegions().catch(fatal);
+  if (regions.length === 0) throw new UsageError('--regions all: the account lists no enabled Region');
+  return regions;
+}
+
 async function connect(values: Values, region: string | undefined): Promise<SdkPort> {
   const { createSdkPort } = await import('./sdk.js');
   const options: PortOptions = {};
@@ -275,6 +300,7 @@ function parse(argv: string[]) {
       strict: true,
       options: {
         region: { type: 'string', multiple: true },
+        regions: { type: 'string' },
         profile: { type: 'string' },
         'endpoint-url': { type: 'string' },
         concurrency: { type: 'string' },

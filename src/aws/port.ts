@@ -164,6 +164,7 @@ export interface AwsPort {
 /** Every AWS operation the port may send: all reads (a test checks the fake saw nothing else). */
 export const READ_OPERATIONS = [
   'sts:GetCallerIdentity',
+  'account:ListRegions',
   's3tables:ListTableBuckets',
   's3tables:GetTableBucket',
   's3tables:ListTables',

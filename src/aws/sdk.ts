@@ -2,6 +2,7 @@
 // so that even a bundle that inlines this module loads no SDK code until an AWS command runs.
 // Credentials, Region resolution, signing and retries are the SDK's.
 import { createRequire } from 'node:module';
+import type * as AccountSdk from '@aws-sdk/client-account';
 import type * as S3TablesSdk from '@aws-sdk/client-s3tables';
 import type * as IamSdk from '@aws-sdk/client-iam';
 import type * as StsSdk from '@aws-sdk/client-sts';
@@ -17,6 +18,7 @@ import {
   type TableSummary,
 } from './port.js';
 
+type Account = typeof AccountSdk;
 type S3Tables = typeof S3TablesSdk;
 type Iam = typeof IamSdk;
 type Sts = typeof StsSdk;
@@ -27,6 +29,8 @@ type STSClient = StsSdk.STSClient;
 export interface SdkPort extends AwsPort {
   /** The Region from the options or the SDK's chain (AWS_REGION, the profile), if any. */
   defaultRegion(): Promise<string | undefined>;
+  /** The Regions enabled for the account (Account ListRegions: ENABLED and ENABLED_BY_DEFAULT). */
+  listEnabledRegions(): Promise<string[]>;
   /** Closes the clients' sockets. */
   close(): void;
 }
@@ -41,7 +45,9 @@ export async function createSdkPort(options: PortOptions = {}): Promise<SdkPort>
   const s3t = load('@aws-sdk/client-s3tables') as S3Tables;
   const iam = load('@aws-sdk/client-iam') as Iam;
   const sts = load('@aws-sdk/client-sts') as Sts;
-  return new Sdk(s3t, iam, sts, options);
+  // Only `--regions all` needs the Account API: loaded on that first call.
+  const account = (): Account => load('@aws-sdk/client-account') as Account;
+  return new Sdk(s3t, iam, sts, options, account);
 }
 
 const DEFAULT_ATTEMPTS = 6;
@@ -57,6 +63,7 @@ class Sdk implements SdkPort {
     private readonly iamSdk: Iam,
     private readonly stsSdk: Sts,
     private readonly options: PortOptions,
+    private readonly accountSdk: () => Account,
   ) {
     this.#config = {
       ...(options.profile !== undefined ? { profile: options.profile } : {}),
@@ -113,6 +120,31 @@ class Sdk implements SdkPort {
       ...this.#config,
       ...(this.options.region ? { region: this.options.region } : {}),
     }));
+  }
+
+  async listEnabledRegions(): Promise<string[]> {
+    const sdk = this.accountSdk();
+    // The Account API is global: its endpoint is in us-east-1 of the partition.
+    const client = new sdk.AccountClient({ ...this.#config, region: this.options.region ?? 'us-east-1' });
+    const out: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await call('ListRegions', '', () =>
+          client.send(
+            new sdk.ListRegionsCommand({
+              RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'],
+              ...(token ? { NextToken: token } : {}),
+            }),
+          ),
+        );
+        for (const r of page.Regions ?? []) if (r.RegionName) out.push(r.RegionName);
+        token = page.NextToken || undefined;
+      } while (token);
+    } finally {
+      client.destroy();
+    }
+    return out.sort();
   }
 
   async getCallerIdentity() {

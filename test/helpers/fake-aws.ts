@@ -110,6 +110,8 @@ export interface World {
   faults?: FakeFault[];
   /** Organizations ListAccounts and STS AssumeRole across accounts; the credentials AssumeRole issues map to their account. */
   organization?: FakeOrganization;
+  /** Account ListRegions: the Regions enabled (default: every Region a bucket is in, and us-east-1). */
+  enabledRegions?: string[];
 }
 
 export interface FakeOptions {
@@ -135,7 +137,8 @@ export interface RecordedRequest {
 
 /** Reads a scenario folder: every *.json file is a part of the world, concatenated in name order. */
 export function loadWorld(dir: string): World {
-  const world: Required<Omit<World, 'caller' | 'organization'>> & Pick<World, 'caller' | 'organization'> = {
+  const world: Required<Omit<World, 'caller' | 'organization' | 'enabledRegions'>> &
+    Pick<World, 'caller' | 'organization' | 'enabledRegions'> = {
     buckets: [],
     roles: [],
     policies: [],
@@ -226,6 +229,8 @@ export class FakeAws {
     let answer: Answer;
     if (service === 'organizations') {
       answer = this.organizations(req.headers['x-amz-target'], body, account);
+    } else if (service === 'account') {
+      answer = this.account(method, url, body);
     } else if (service === 'iam' || service === 'sts') {
       const form = new URLSearchParams(body);
       answer = this.query(service, form, session && { ...session, account });
@@ -360,6 +365,38 @@ export class FakeAws {
     if (!f) return undefined;
     f.left--;
     return errorAnswer(protocol, answer, f.status);
+  }
+
+  // --- Account, REST-JSON: ListRegions only ---------------------------------------------------
+
+  private account(method: string, url: URL, body: string): Answer {
+    if (method !== 'POST' || url.pathname !== '/listRegions')
+      return restError(
+        `account:${method} ${url.pathname}`,
+        '',
+        404,
+        'ResourceNotFoundException',
+        'no such route',
+      );
+    const asked = (JSON.parse(body || '{}') as { RegionOptStatusContains?: string[] })
+      .RegionOptStatusContains;
+    const enabled =
+      this.world.enabledRegions ??
+      [...new Set(['us-east-1', ...(this.world.buckets ?? []).map((b) => b.arn.split(':')[3] ?? '')])].sort();
+    const all = ['ap-east-1', 'me-south-1', ...enabled];
+    const regions = all.map((RegionName) => ({
+      RegionName,
+      RegionOptStatus: enabled.includes(RegionName) ? 'ENABLED_BY_DEFAULT' : 'DISABLED',
+    }));
+    return {
+      action: 'account:ListRegions',
+      resource: '',
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        Regions: asked ? regions.filter((r) => asked.includes(r.RegionOptStatus)) : regions,
+      }),
+    };
   }
 
   // --- S3 Tables, REST-JSON ------------------------------------------------------------------
