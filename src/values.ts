@@ -10,6 +10,9 @@ type Obj = Record<string, unknown>;
 export const isObject = (value: unknown): value is Obj =>
   typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Unknown);
 
+/** An own member (a `__proto__` key parsed from JSON included), never one inherited. */
+export const has = (o: Obj, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
+
 /**
  * What a template's pseudo parameters (`AWS::AccountId`, `AWS::Region`) stand for: values of the
  * right shape that no real resource has, so ARNs built from them parse and compare equal to each

@@ -1,4 +1,4 @@
-import { isObject } from '../values.js';
+import { has, isObject } from '../values.js';
 import { describeType } from '../values.js';
 import { isUnknown, type PolicyType } from '../model.js';
 import type { Path } from '../model.js';
@@ -31,8 +31,6 @@ const TYPE_NAME: Record<PolicyType, string> = {
   resource: 'a resource policy',
   trust: 'a role trust policy',
 };
-
-const has = (o: Obj, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 /**
  * Checks a policy against the IAM JSON policy grammar

@@ -10,7 +10,7 @@ import type {
   SourceFile,
 } from '../model.js';
 import type { Path } from '../model.js';
-import { describeType, isObject, pathLabel } from '../values.js';
+import { describeType, has, isObject, pathLabel } from '../values.js';
 import { cloudformation, isTemplate } from './cloudformation.js';
 import { isPlan, terraform } from './terraform.js';
 import { classifyAws } from './aws.js';
@@ -20,7 +20,6 @@ type Obj = Record<string, unknown>;
 /** Reports a part of an input that is not linted, and why (rule input-shape). */
 export type ShapeSink = (path: Path, message: string, level?: 'warning') => void;
 
-const has = (o: Obj, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /**

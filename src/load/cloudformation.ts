@@ -22,11 +22,10 @@ import {
   type RoleDoc,
   type SourceFile,
 } from '../model.js';
-import { isObject, PLACEHOLDER, printable } from '../values.js';
+import { has, isObject, PLACEHOLDER, printable } from '../values.js';
 import { Renderer } from './render.js';
 
 type Obj = Record<string, unknown>;
-const has = (o: Obj, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 /** A template: `AWSTemplateFormatVersion`, or `Resources` whose entries have an `AWS::` type. */
 export function isTemplate(value: unknown): value is Obj {

@@ -19,11 +19,10 @@ import {
   type RoleDoc,
   type SourceFile,
 } from '../model.js';
-import { isObject, PLACEHOLDER, printable } from '../values.js';
+import { has, isObject, PLACEHOLDER, printable } from '../values.js';
 import { Renderer } from './render.js';
 
 type Obj = Record<string, unknown>;
-const has = (o: Obj, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 
 /** A plan or state this loader cannot read (an unknown format version): a one-line parse error. */
 export class PlanError extends Error {
